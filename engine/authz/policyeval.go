@@ -11,9 +11,9 @@ import (
 type principalMode uint8
 
 const (
-	noPrincipal      principalMode = iota // identity, boundary, session, SCP
-	withPrincipal                         // bucket, key, trust policies, RCPs
-	endpointPrincipal                     // VPC endpoint policies: an account ID means its root user
+	noPrincipal       principalMode = iota // identity, boundary, session, SCP
+	withPrincipal                          // bucket, key, trust policies, RCPs
+	endpointPrincipal                      // VPC endpoint policies: an account ID means its root user
 )
 
 // hit is a matched statement.

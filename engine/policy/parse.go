@@ -14,12 +14,12 @@ type ErrorCode uint8
 
 // The structural error codes.
 const (
-	ErrSyntax          ErrorCode = iota + 1 // not JSON, or not an object at the top
-	ErrMissingElement                       // a required element is absent
-	ErrUnknownElement                       // an element the grammar does not have
-	ErrInvalidElement                       // an element of the wrong type or value
-	ErrConflict                             // e.g. both Action and NotAction
-	ErrInvalidCondition                     // the Condition block does not compile
+	ErrSyntax           ErrorCode = iota + 1 // not JSON, or not an object at the top
+	ErrMissingElement                        // a required element is absent
+	ErrUnknownElement                        // an element the grammar does not have
+	ErrInvalidElement                        // an element of the wrong type or value
+	ErrConflict                              // e.g. both Action and NotAction
+	ErrInvalidCondition                      // the Condition block does not compile
 )
 
 // Error is a structural policy error.
