@@ -52,7 +52,7 @@ func setStage(s *trace.Stage, o trace.Outcome, note string) {
 // orgResult evaluates an organization policy chain: an explicit Deny at any
 // level, and whether every level has an Allow.
 // https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_inheritance_auth.html
-func (e *evaluator) orgResult(org *Org, mode principalMode, s *trace.Stage) (deny hit, failedLevel string, allows []hit) {
+func (e *evaluator) orgResult(org *Org, mode principalMode, s *trace.Stage) (deny hit, failedLevel string) {
 	for li := range org.Levels {
 		lvl := &org.Levels[li]
 		var levelRes result
@@ -69,11 +69,8 @@ func (e *evaluator) orgResult(org *Org, mode principalMode, s *trace.Stage) (den
 		if !levelRes.allow.ok() && failedLevel == "" {
 			failedLevel = lvl.Target
 		}
-		if levelRes.allow.ok() {
-			allows = append(allows, levelRes.allow)
-		}
 	}
-	return deny, failedLevel, allows
+	return deny, failedLevel
 }
 
 // rcpServices are the services whose resources RCPs govern.
@@ -105,7 +102,6 @@ func (e *evaluator) decide(in *Inputs) Decision {
 	// https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html
 	var scpDeny hit
 	var scpFailed string
-	var scpAllows []hit
 	scpStage := e.stage(LayerSCP)
 	scpApplies := false
 	if org := in.PrincipalOrg; org != nil && org.Levels != nil {
@@ -118,7 +114,7 @@ func (e *evaluator) decide(in *Inputs) Decision {
 			setStage(scpStage, trace.Skipped, "the caller is not a principal of a member account")
 		default:
 			scpApplies = true
-			scpDeny, scpFailed, scpAllows = e.orgResult(org, noPrincipal, scpStage)
+			scpDeny, scpFailed = e.orgResult(org, noPrincipal, scpStage)
 		}
 	}
 
@@ -141,7 +137,7 @@ func (e *evaluator) decide(in *Inputs) Decision {
 		case !rcpServices[svc]:
 			setStage(rcpStage, trace.Skipped, "the service does not support RCPs")
 		default:
-			rcpDeny, rcpFailed, _ = e.orgResult(org, withPrincipal, rcpStage)
+			rcpDeny, rcpFailed = e.orgResult(org, withPrincipal, rcpStage)
 		}
 	}
 
@@ -220,7 +216,6 @@ func (e *evaluator) decide(in *Inputs) Decision {
 		}
 		setStage(scpStage, trace.Allow, "")
 	}
-	_ = scpAllows
 
 	// --- 4. The VPC endpoint policy must allow. ---
 	if in.Endpoint != nil {
@@ -371,6 +366,19 @@ func (e *evaluator) grant(in *Inputs, idRes, bRes, sRes, rRes result, lockoutExe
 			markIdentity()
 			setStage(st.resource, trace.ExplicitDeny, rs.note)
 			return Decision{Effect: ExplicitDeny, Layer: LayerPublicAccess}
+		}
+		if rs.level == byRole {
+			// The resource policy names the role (or the user behind a
+			// federated session): that grant would suffice but for the
+			// boundary or session policy, so that is the layer to blame.
+			markIdentity()
+			setStage(st.resource, trace.Allow, "the grant to the role is limited by the permissions boundary and session policies")
+			if !boundaryOK {
+				setStage(st.boundary, trace.ImplicitDeny, "")
+				return Decision{Effect: ImplicitDeny, Layer: LayerBoundary}
+			}
+			setStage(st.session, trace.ImplicitDeny, "")
+			return Decision{Effect: ImplicitDeny, Layer: LayerSession}
 		}
 		return identityFail()
 	}

@@ -3,7 +3,6 @@ package authz
 import (
 	"strings"
 
-	"github.com/verdict-project/verdict/engine/arn"
 	"github.com/verdict-project/verdict/engine/policy"
 )
 
@@ -102,21 +101,6 @@ func (l level) String() string {
 	return "none"
 }
 
-// accountOf returns the account ID an AWS principal value names as the
-// account principal ("111122223333" or "arn:aws:iam::111122223333:root").
-func accountOf(v string) (string, bool) {
-	if arn.IsAccountID(v) {
-		return v, true
-	}
-	if strings.HasPrefix(v, "arn:") && strings.HasSuffix(v, ":root") {
-		a, err := arn.Parse(v)
-		if err == nil && a.Service == "iam" && a.Resource == "root" && arn.IsAccountID(a.Account) {
-			return a.Account, true
-		}
-	}
-	return "", false
-}
-
 // matchPrincipal says how the Principal element p names pr. accountMeansRoot
 // is set for gateway VPC endpoint policies, where an account ID names only
 // that account's root user.
@@ -127,34 +111,32 @@ func matchPrincipal(p *policy.Principal, pr *Principal, accountMeansRoot bool) l
 	}
 	best := noMatch
 	identified := pr.Type != Anonymous && pr.Type != Service
-	for _, v := range p.AWS {
-		if acct, ok := accountOf(v); ok {
-			if identified && acct == pr.Account {
+	if identified {
+		for _, acct := range p.Accounts {
+			if acct == pr.Account {
 				if pr.Type == Root {
 					return direct
 				}
-				if !accountMeansRoot && best < byAccount {
+				if !accountMeansRoot {
 					best = byAccount
 				}
 			}
-			continue
 		}
-		if !identified {
-			continue
-		}
-		switch {
-		case v == pr.ARN:
-			return direct
-		case v == pr.RoleARN && (pr.Type == AssumedRole || pr.Type == FederatedUser):
-			best = max(best, byRole)
-		case pr.UniqueID != "" && v == pr.UniqueID:
-			// Policies keep a principal's unique ID once the principal is
-			// deleted, and trust policies store it on save.
-			// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids
-			if pr.Type == User {
+		for _, v := range p.Others {
+			switch {
+			case v == pr.ARN:
 				return direct
+			case v == pr.RoleARN && (pr.Type == AssumedRole || pr.Type == FederatedUser):
+				best = max(best, byRole)
+			case pr.UniqueID != "" && v == pr.UniqueID:
+				// Policies keep a principal's unique ID once the principal is
+				// deleted, and trust policies store it on save.
+				// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids
+				if pr.Type == User {
+					return direct
+				}
+				best = max(best, byRole)
 			}
-			best = max(best, byRole)
 		}
 	}
 	for _, v := range p.Service {
@@ -201,11 +183,10 @@ func notPrincipalExcludes(p *policy.Principal, pr *Principal) bool {
 	accountListed := false
 	arnListed := false
 	roleListed := false
-	for _, v := range p.AWS {
-		if acct, ok := accountOf(v); ok {
-			accountListed = accountListed || acct == pr.Account
-			continue
-		}
+	for _, acct := range p.Accounts {
+		accountListed = accountListed || acct == pr.Account
+	}
+	for _, v := range p.Others {
 		arnListed = arnListed || v == pr.ARN || (pr.UniqueID != "" && v == pr.UniqueID && pr.Type == User)
 		roleListed = roleListed || (pr.RoleARN != "" && v == pr.RoleARN)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/verdict-project/verdict/engine/arn"
 	"github.com/verdict-project/verdict/engine/condition"
 )
 
@@ -247,6 +248,11 @@ func parsePrincipal(element string, n *jsonNode, idx int) (*Principal, error) {
 					continue
 				}
 				p.AWS = append(p.AWS, v)
+				if acct, ok := accountPrincipal(v); ok {
+					p.Accounts = append(p.Accounts, acct)
+				} else {
+					p.Others = append(p.Others, v)
+				}
 			}
 		case "Service":
 			p.Service = append(p.Service, vals...)
@@ -294,4 +300,20 @@ func conditionEntries(n *jsonNode, idx int) ([]condition.Entry, error) {
 		}
 	}
 	return out, nil
+}
+
+// accountPrincipal returns the account an AWS principal value names as the
+// account principal: a bare 12-digit ID or arn:PARTITION:iam::ID:root.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-accounts
+func accountPrincipal(v string) (string, bool) {
+	if arn.IsAccountID(v) {
+		return v, true
+	}
+	if strings.HasPrefix(v, "arn:") && strings.HasSuffix(v, ":root") {
+		a, err := arn.Parse(v)
+		if err == nil && a.Service == "iam" && a.Region == "" && a.Resource == "root" && arn.IsAccountID(a.Account) {
+			return a.Account, true
+		}
+	}
+	return "", false
 }

@@ -70,7 +70,13 @@ type Principal struct {
 	// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-anonymous
 	All bool
 	// AWS holds the AWS principals as written (account IDs, ARNs, unique IDs).
-	AWS           []string
+	AWS []string
+	// Accounts holds the account IDs that AWS names as account principals
+	// ("111122223333" or "arn:aws:iam::111122223333:root"), and Others the
+	// remaining AWS values; both are derived from AWS at parse time so that
+	// evaluation does not re-parse ARNs.
+	Accounts      []string
+	Others        []string
 	Service       []string
 	Federated     []string
 	CanonicalUser []string

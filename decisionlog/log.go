@@ -1,0 +1,121 @@
+// Package decisionlog keeps every authorization decision under its request ID:
+// who asked, for what, the outcome, the deciding layer and statements, and for
+// denials the full trace. `verdict explain` and the decision page read it.
+//
+// The log is a bounded ring in memory; Follow streams new entries.
+package decisionlog
+
+import (
+	"sync"
+	"time"
+
+	"github.com/verdict-project/verdict/engine/authz"
+	"github.com/verdict-project/verdict/engine/trace"
+)
+
+// Entry is one logged decision.
+type Entry struct {
+	Seq        uint64       `json:"seq"`
+	RequestID  string       `json:"requestId"`
+	Time       time.Time    `json:"time"`
+	Principal  string       `json:"principal"`
+	Account    string       `json:"account"`
+	Action     string       `json:"action"`
+	Resource   string       `json:"resource"`
+	ResAccount string       `json:"resourceAccount,omitempty"`
+	Allowed    bool         `json:"allowed"`
+	Effect     string       `json:"effect"`
+	Layer      string       `json:"layer"`
+	Message    string       `json:"message,omitempty"`
+	Statements []authz.Ref  `json:"statements,omitempty"`
+	Trace      *trace.Trace `json:"trace,omitempty"`
+}
+
+// Log is a bounded, concurrency-safe decision log.
+type Log struct {
+	mu      sync.Mutex
+	cap     int
+	entries []Entry // ring
+	next    int
+	seq     uint64
+	subs    map[chan Entry]struct{}
+}
+
+// New returns a log keeping the last capacity entries.
+func New(capacity int) *Log {
+	if capacity <= 0 {
+		capacity = 10000
+	}
+	return &Log{cap: capacity, subs: map[chan Entry]struct{}{}}
+}
+
+// Add records e, assigning its sequence number.
+func (l *Log) Add(e Entry) {
+	l.mu.Lock()
+	l.seq++
+	e.Seq = l.seq
+	if len(l.entries) < l.cap {
+		l.entries = append(l.entries, e)
+	} else {
+		l.entries[l.next] = e
+		l.next = (l.next + 1) % l.cap
+	}
+	for ch := range l.subs {
+		select {
+		case ch <- e:
+		default: // a slow follower misses entries rather than blocking requests
+		}
+	}
+	l.mu.Unlock()
+}
+
+// Find returns the entries of a request ID (a request can make several
+// decisions, e.g. S3 and then KMS).
+func (l *Log) Find(requestID string) []Entry {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []Entry
+	for _, e := range l.ordered() {
+		if e.RequestID == requestID {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// Query returns up to limit entries, newest last, passing filter.
+func (l *Log) Query(limit int, filter func(*Entry) bool) []Entry {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	all := l.ordered()
+	var out []Entry
+	for i := len(all) - 1; i >= 0 && (limit <= 0 || len(out) < limit); i-- {
+		if filter == nil || filter(&all[i]) {
+			out = append(out, all[i])
+		}
+	}
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out
+}
+
+func (l *Log) ordered() []Entry {
+	if len(l.entries) < l.cap {
+		return l.entries
+	}
+	return append(append([]Entry(nil), l.entries[l.next:]...), l.entries[:l.next]...)
+}
+
+// Follow returns a channel of new entries and a function to stop following.
+func (l *Log) Follow() (<-chan Entry, func()) {
+	ch := make(chan Entry, 256)
+	l.mu.Lock()
+	l.subs[ch] = struct{}{}
+	l.mu.Unlock()
+	return ch, func() {
+		l.mu.Lock()
+		delete(l.subs, ch)
+		l.mu.Unlock()
+	}
+}
