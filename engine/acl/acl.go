@@ -208,6 +208,10 @@ type Requester struct {
 	// ("" for anonymous callers).
 	CanonicalID   string
 	Authenticated bool
+	// LogDelivery marks S3's server access logging service, the member of
+	// the LogDelivery group.
+	// https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html
+	LogDelivery bool
 }
 
 // Level says how a grant names the requester, which decides whether an IAM
@@ -243,10 +247,12 @@ func (a *ACL) Allows(r Requester, perm Permission, ignorePublic bool) (Level, *G
 				return AccountGrant, g
 			}
 		case Group:
-			if ignorePublic {
+			// IgnorePublicAcls drops grants to AllUsers and
+			// AuthenticatedUsers only; LogDelivery is not public.
+			if ignorePublic && g.Grantee.URI != LogDelivery {
 				continue
 			}
-			if g.Grantee.URI == AllUsers || (g.Grantee.URI == AuthenticatedUsers && r.Authenticated) {
+			if g.Grantee.URI == AllUsers || (g.Grantee.URI == AuthenticatedUsers && r.Authenticated) || (g.Grantee.URI == LogDelivery && r.LogDelivery) {
 				if best < GroupGrant {
 					best, bestGrant = GroupGrant, g
 				}

@@ -312,13 +312,10 @@ func (c *corpusCase) build() (*Request, *Inputs, error) {
 		}
 		in.Boundary = &r
 	}
-	if c.Session != nil {
-		if in.Session, err = refs(c.Session); err != nil {
-			return nil, nil, err
-		}
-		if in.Session == nil {
-			in.Session = []PolicyRef{}
-		}
+	// An empty session list is a session created without session policies,
+	// which AWS does not limit; a non-empty one is the policies passed.
+	if in.Session, err = refs(c.Session); err != nil {
+		return nil, nil, err
 	}
 	if in.PrincipalOrg, err = c.SCPs.org(); err != nil {
 		return nil, nil, err

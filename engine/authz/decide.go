@@ -20,6 +20,7 @@ func Decide(req *Request, in *Inputs, opt Options) Decision {
 	if e.ctx == nil {
 		e.ctx = emptyContext{}
 	}
+	e.hasBoundary = in.Boundary != nil
 	if opt.Trace {
 		e.tr = &trace.Trace{}
 	}
@@ -338,6 +339,14 @@ func (e *evaluator) grant(in *Inputs, idRes, bRes, sRes, rRes result, lockoutExe
 	}
 
 	if sameAccount {
+		if pr.Type == Root && !mustExplicit {
+			// The root user has full access to its own account's
+			// resources; only explicit denies and guardrails (checked
+			// above) stop it.
+			// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html
+			markIdentity()
+			return Decision{Allowed: true, Effect: Allowed, Layer: LayerRoot}
+		}
 		if rs.level != noMatch && sufficient() {
 			return allowed(rs.ref)
 		}
@@ -356,10 +365,6 @@ func (e *evaluator) grant(in *Inputs, idRes, bRes, sRes, rRes result, lockoutExe
 			return identityFail()
 		}
 		if identityOK {
-			if pr.Type == Root {
-				markIdentity()
-				return Decision{Allowed: true, Effect: Allowed, Layer: LayerRoot}
-			}
 			return allowed(idRef())
 		}
 		if rs.blockedPublic {
@@ -524,7 +529,8 @@ func (e *evaluator) resourceSide(in *Inputs, rRes result, st *trace.Stage) resou
 			list, onBucket, where = s3.ObjectACL, false, "object"
 		}
 		if perm := acl.Needed(e.action, onBucket); perm != "" && list != nil {
-			req := acl.Requester{CanonicalID: pr.CanonicalID, Authenticated: pr.Type != Anonymous}
+			req := acl.Requester{CanonicalID: pr.CanonicalID, Authenticated: pr.Type != Anonymous,
+				LogDelivery: pr.Type == Service && pr.ServiceName == "logging.s3.amazonaws.com"}
 			if pr.Type == Anonymous {
 				req.CanonicalID = acl.AnonymousCanonicalID
 			}

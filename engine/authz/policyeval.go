@@ -46,6 +46,8 @@ type evaluator struct {
 	action string // lower-case
 	ctx    condition.Context
 	tr     *trace.Trace
+	// hasBoundary is set when the caller has a permissions boundary.
+	hasBoundary bool
 }
 
 // evalPolicy evaluates every statement of ref that can apply. Without a
@@ -129,7 +131,11 @@ func (e *evaluator) principalLevel(st *policy.Statement, mode principalMode) lev
 		return noMatch
 	}
 	if st.NotPrincipal {
-		if notPrincipalExcludes(st.Principal, &e.req.Principal) {
+		// A Deny with NotPrincipal always applies to a principal that has
+		// a permissions boundary, whatever the element lists.
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html
+		boundaryQuirk := e.hasBoundary && st.Effect == policy.Deny
+		if !boundaryQuirk && notPrincipalExcludes(st.Principal, &e.req.Principal) {
 			return noMatch
 		}
 		return direct

@@ -2,6 +2,17 @@
 // every operator family, the ...IfExists suffix, the ForAllValues / ForAnyValue set
 // qualifiers, the missing-key rules and policy variables.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html
+//
+// Compile checks a statement's entries once and pre-parses every policy value
+// (numbers, dates, CIDR ranges, base64, booleans, variable references), so that
+// Eval does no parsing of the policy and, for the common operators, no
+// allocation. Trace gives the same answer as Eval with the detail of every entry,
+// for explanations.
+//
+// Files: one per operator family (string.go, numeric.go, date.go, bool.go,
+// binary.go, ip.go, arn.go, null.go); operator.go parses operator names;
+// eval.go holds the evaluation rules and the choices made where AWS documents
+// nothing; pattern.go and variables.go implement policy variables.
 package condition
 
 // Entry is one operator/key pair of a Condition element as written in a policy,

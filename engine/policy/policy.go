@@ -143,15 +143,15 @@ func (s *Statement) MatchResource(resource string, ctx condition.Context, variab
 	}
 	hit := false
 	for _, r := range s.Resource {
-		pattern := r
-		if variables && strings.Contains(r, "${") {
-			var ok bool
-			pattern, ok = condition.Expand(r, ctx)
-			if !ok {
-				continue
-			}
+		var m bool
+		if variables {
+			// Substituted text and ${*} ${?} ${$} match literally; an
+			// unresolved variable makes the entry match nothing.
+			m, _ = condition.MatchResource(r, resource, ctx)
+		} else {
+			m = matchResource(r, resource)
 		}
-		if matchResource(pattern, resource) {
+		if m {
 			hit = true
 			break
 		}
