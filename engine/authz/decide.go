@@ -535,6 +535,14 @@ func (e *evaluator) resourceSide(in *Inputs, rRes result, st *trace.Stage) resou
 				req.CanonicalID = acl.AnonymousCanonicalID
 			}
 			lv, g := list.Allows(req, perm, s3.PublicAccess.IgnorePublicAcls)
+			if onBucket && perm == acl.Write && strings.HasPrefix(e.action, "s3:delete") && lv != acl.NoGrant &&
+				pr.Account != s3.BucketOwner.Account && (s3.ObjectOwner == nil || pr.Account != s3.ObjectOwner.Account) {
+				// WRITE lets a grantee create objects; deletions and
+				// overwrites only of objects the grantee (or the bucket
+				// owner) owns.
+				// https://docs.aws.amazon.com/AmazonS3/latest/userguide/acl-overview.html#permissions
+				lv, g = acl.NoGrant, nil
+			}
 			if aclStage != nil {
 				for _, gr := range list.Grants {
 					name := gr.Grantee.ID

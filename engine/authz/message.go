@@ -25,9 +25,15 @@ func (d *Decision) Message(req *Request) string {
 	b.WriteString(" is not authorized to perform: ")
 	b.WriteString(req.Action)
 	if req.Resource != "" && req.Resource != "*" {
-		b.WriteString(` on resource: "`)
-		b.WriteString(req.Resource)
-		b.WriteString(`"`)
+		// S3 quotes the resource ARN; IAM, STS and KMS do not.
+		// https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html#access-denied-message-examples
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html
+		b.WriteString(" on resource: ")
+		if quoted := strings.HasPrefix(strings.ToLower(req.Action), "s3:"); quoted {
+			b.WriteString(`"` + req.Resource + `"`)
+		} else {
+			b.WriteString(req.Resource)
+		}
 	}
 	b.WriteByte(' ')
 	b.WriteString(reason)
@@ -42,6 +48,9 @@ func (d *Decision) Reason(action string) string {
 	name := layerPolicyName(d.Layer)
 	if name == "" {
 		return ""
+	}
+	if d.Effect == ExplicitDeny && d.Layer == LayerTrustPolicy {
+		return "with an explicit deny in the role trust policy"
 	}
 	if d.Effect == ExplicitDeny || d.Layer == LayerPublicAccess {
 		// RestrictPublicBuckets is reported as an explicit deny in a
