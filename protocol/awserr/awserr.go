@@ -120,14 +120,28 @@ func S3Body(e *Error, requestID, hostID, resource string) []byte {
 	return []byte(b.String())
 }
 
-// WriteQuery writes e in the Query protocol's ErrorResponse shape (IAM, STS).
+// IAMNamespace and STSNamespace are the xmlns of IAM's and STS's Query
+// responses, errors included.
+const (
+	IAMNamespace = "https://iam.amazonaws.com/doc/2010-05-08/"
+	STSNamespace = "https://sts.amazonaws.com/doc/2011-06-15/"
+)
+
+// WriteQuery writes e in the Query protocol's ErrorResponse shape with IAM's
+// namespace.
 func WriteQuery(w http.ResponseWriter, e *Error, requestID string) {
+	WriteQueryNS(w, e, requestID, IAMNamespace)
+}
+
+// WriteQueryNS writes e in the Query protocol's ErrorResponse shape with the
+// service's namespace (IAMNamespace, STSNamespace).
+func WriteQueryNS(w http.ResponseWriter, e *Error, requestID, xmlns string) {
 	typ := "Sender"
 	if e.Status >= 500 {
 		typ = "Receiver"
 	}
 	var b strings.Builder
-	b.WriteString(`<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error>`)
+	b.WriteString(`<ErrorResponse xmlns="` + xmlns + `"><Error>`)
 	elem(&b, "Type", typ)
 	elem(&b, "Code", e.Code)
 	elem(&b, "Message", e.Message)
