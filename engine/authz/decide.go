@@ -261,7 +261,7 @@ func (e *evaluator) grant(in *Inputs, idRes, bRes, sRes, rRes result, lockoutExe
 	// https://docs.aws.amazon.com/AmazonS3/latest/userguide/how-s3-evaluates-access-control.html
 	boundaryOK := in.Boundary == nil || bRes.allow.ok()
 	sessionOK := in.Session == nil || sRes.allow.ok()
-	noUserContext := pr.Type == Root || pr.Type == Anonymous || pr.Type == Service
+	noUserContext := pr.Type == Root || pr.Type == Anonymous || pr.Type == Service || isCloudFrontOAI(pr)
 	identityOK := noUserContext || (idRes.allow.ok() && boundaryOK && sessionOK)
 	identityFail := func() Decision {
 		switch {
@@ -427,6 +427,9 @@ func okOutcome(present bool) trace.Outcome {
 }
 
 func noUserContextNote(pr *Principal) string {
+	if isCloudFrontOAI(pr) {
+		return "CloudFront origin access identities have no identity-based policies"
+	}
 	switch pr.Type {
 	case Root:
 		return "the root user has every permission in its own account; no identity-based policy is needed"
@@ -651,4 +654,13 @@ func enhanced(req *Request, in *Inputs, d *Decision) bool {
 	}
 	po, ro := in.PrincipalOrg, in.ResourceOrg
 	return po != nil && ro != nil && po.ID != "" && po.ID == ro.ID
+}
+
+// isCloudFrontOAI reports whether the caller is a CloudFront origin access
+// identity (arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity
+// ID). OAIs live in CloudFront's own namespace and have no identity-based
+// policies: a bucket policy naming one grants it access on its own.
+// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html
+func isCloudFrontOAI(pr *Principal) bool {
+	return pr.Type == User && pr.Account == "cloudfront"
 }
