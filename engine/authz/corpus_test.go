@@ -300,7 +300,14 @@ func (c *corpusCase) build() (*Request, *Inputs, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	req := &Request{Principal: pr, Action: c.Request.Action, Resource: c.Request.Resource, ResourceAccount: c.Request.ResourceAccount, Context: ctx}
+	// The principal's own keys come first, as the server adds them; a case
+	// may still set them explicitly.
+	full := condition.Map{}
+	PrincipalKeys(&pr, full)
+	for k, v := range ctx {
+		full[k] = v
+	}
+	req := &Request{Principal: pr, Action: c.Request.Action, Resource: c.Request.Resource, ResourceAccount: c.Request.ResourceAccount, Context: full}
 	in := &Inputs{}
 	if in.Identity, err = refs(c.Identity); err != nil {
 		return nil, nil, err
