@@ -4,6 +4,7 @@ import (
 	"github.com/verdict-project/verdict/engine/acl"
 	"github.com/verdict-project/verdict/engine/authz"
 	"github.com/verdict-project/verdict/engine/condition"
+	"github.com/verdict-project/verdict/engine/policy"
 	"github.com/verdict-project/verdict/model"
 )
 
@@ -24,11 +25,6 @@ type S3Request struct {
 	// resource-account keys are added to it.
 	Context condition.Map
 }
-
-// PolicyPublic says whether a bucket policy document is public in Block
-// Public Access's sense. It is set by the server once the policy package's
-// analysis is wired in; until then no policy counts as public.
-var PolicyPublic = func(doc string) bool { return false }
 
 // S3 builds the authorization request and inputs for an S3 operation.
 func (c *Compiler) S3(caller *Caller, r *S3Request) (*authz.Request, *authz.Inputs, error) {
@@ -69,9 +65,12 @@ func (c *Compiler) S3(caller *Caller, r *S3Request) (*authz.Request, *authz.Inpu
 		BucketACL:     &bacl,
 		Ownership:     b.Ownership,
 		PublicAccess:  pab,
-		PolicyPublic:  b.Policy != "" && PolicyPublic(b.Policy),
 		RequesterPays: b.RequesterPay,
 		RequestPayer:  r.RequestPayer,
+	}
+	// Whether the policy is public matters only to RestrictPublicBuckets.
+	if in.Resource != nil && pab.RestrictPublicBuckets {
+		s3.PolicyPublic = policy.IsPublic(in.Resource.Policy)
 	}
 	if s3.Ownership == "" {
 		s3.Ownership = acl.ObjectWriter

@@ -199,8 +199,11 @@ func (v *validator) iamSize() *ValidationError {
 			limit = 2048
 		}
 		if size > limit {
-			// Observed: "Cannot exceed quota for ACLSizePerRole: 2048"
-			// (https://github.com/cloudposse/terraform-aws-components issues).
+			// The "Role trust policy length" quota (2,048 characters, can be
+			// raised to 4,096). Observed wording: "Cannot exceed quota for
+			// ACLSizePerRole: 2048" (409), e.g. in
+			// https://github.com/cloudposse/terraform-aws-components README,
+			// "Known Problems".
 			return fail(iamLimit, http.StatusConflict, "Cannot exceed quota for ACLSizePerRole: "+strconv.Itoa(limit), -1, 0)
 		}
 		return nil
