@@ -1,0 +1,144 @@
+// Command verdict serves a local copy of AWS's S3 access-control surface —
+// S3, IAM, STS (and KMS, Organizations and VPC endpoints as they land) — for
+// many accounts on one endpoint, and explains every decision.
+//
+//	verdict serve [--addr 127.0.0.1:4566] [--data DIR] [--world FILE] [--root-secret S] [--region R]
+//	verdict version
+//
+// cmd/verdict is wiring only: it reads flags and environment, picks the
+// backends, and starts the server.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/verdict-project/verdict/decisionlog"
+	"github.com/verdict-project/verdict/inputs"
+	"github.com/verdict-project/verdict/server"
+	"github.com/verdict-project/verdict/service"
+	"github.com/verdict-project/verdict/service/s3api"
+	"github.com/verdict-project/verdict/store/embedded"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "verdict:", err)
+		os.Exit(1)
+	}
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `verdict: a local copy of AWS's S3 access control, for many accounts, that explains every decision.
+
+Usage:
+  verdict serve [flags]     run the server (S3, IAM, STS on one endpoint)
+  verdict version           print the version
+
+Run "verdict serve -h" for the server's flags.
+`)
+}
+
+func run(args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		usage(stderr)
+		return errors.New("no command")
+	}
+	switch args[0] {
+	case "serve":
+		return serve(args[1:], stdout, stderr)
+	case "version", "--version", "-v":
+		fmt.Fprintln(stdout, "verdict", version)
+		return nil
+	case "help", "-h", "--help":
+		usage(stdout)
+		return nil
+	}
+	usage(stderr)
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+// env returns the environment variable's value, or def.
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
+}
+
+type serveConfig struct {
+	addr, data, world, rootSecret, region string
+	logCap                                int
+}
+
+func serveFlags(args []string, stderr io.Writer) (*serveConfig, error) {
+	c := &serveConfig{}
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.addr, "addr", env("VERDICT_ADDR", "127.0.0.1:4566"), "listen address, one port for every service (env VERDICT_ADDR)")
+	fs.StringVar(&c.data, "data", env("VERDICT_DATA", "verdict-data"), "data directory (env VERDICT_DATA)")
+	fs.StringVar(&c.world, "world", env("VERDICT_WORLD", ""), "world file (YAML) to load at start (env VERDICT_WORLD)")
+	fs.StringVar(&c.rootSecret, "root-secret", env("VERDICT_ROOT_SECRET", "test"), "secret key of every account's root user, whose access key ID is the 12-digit account ID (env VERDICT_ROOT_SECRET)")
+	fs.StringVar(&c.region, "region", env("VERDICT_REGION", env("AWS_DEFAULT_REGION", "us-east-1")), "region served (env VERDICT_REGION)")
+	fs.IntVar(&c.logCap, "decision-log", 10000, "decisions kept in the decision log")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func serve(args []string, stdout, stderr io.Writer) error {
+	cfg, err := serveFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	start := time.Now()
+	db, err := embedded.Open(cfg.data, embedded.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	env := &service.Env{Store: db, Blobs: db.Blobs(), Compiler: inputs.NewCompiler(), Log: decisionlog.New(cfg.logCap),
+		Region: cfg.region, RootSecret: cfg.rootSecret}
+	srv := server.New(env, time.Now)
+	srv.Logger = logger
+	srv.Register("s3", s3api.New())
+
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}
+	fmt.Fprintf(stdout, "verdict %s listening on http://%s (data %s, region %s) in %s\n", version, ln.Addr(), cfg.data, cfg.region, time.Since(start).Round(time.Millisecond))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return hs.Shutdown(shutdown)
+}
