@@ -145,7 +145,7 @@ func guessService(r *http.Request) string {
 
 func (s *Server) authenticate(sig *sigv4.Signature, r *http.Request, now time.Time) (*inputs.Caller, *awserr.Error) {
 	var caller *inputs.Caller
-	err := s.env.Store.Update(r.Context(), func(tx store.Tx) error {
+	err := s.env.Store.View(r.Context(), func(tx store.Tx) error {
 		var err error
 		caller, err = s.env.Compiler.ResolveKey(tx, sig.AccessKeyID, s.env.RootSecret, now)
 		return err
