@@ -100,6 +100,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if sig == nil {
 		call.Caller = inputs.Anonymous()
+		// An unsigned body may still be aws-chunked (unsigned with a
+		// trailer); decode it like a signed one.
+		body, err := sigv4.AnonymousBody(r)
+		if err != nil {
+			writeError(w, r, svc, awserr.As(err), reqID, hostID)
+			return
+		}
+		r.Body = body
 	} else {
 		svc = sig.Service
 		call.Auth = service.Auth{Type: "REST-HEADER", SignatureVersion: "AWS4-HMAC-SHA256", ContentSHA256: r.Header.Get("X-Amz-Content-Sha256"),

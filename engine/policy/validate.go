@@ -305,3 +305,10 @@ func hasWildcard(s string) bool {
 	}
 	return false
 }
+
+// HTTP statuses of validation errors. The engine does not import net/http
+// (it is a pure library), so the two it needs are spelled out.
+const (
+	statusBadRequest = 400
+	statusConflict   = 409
+)

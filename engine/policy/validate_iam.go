@@ -2,7 +2,6 @@ package policy
 
 import (
 	"fmt"
-	"net/http"
 	"strconv"
 	"strings"
 
@@ -68,7 +67,7 @@ var trustActions = []string{"sts:AssumeRole", "sts:AssumeRoleWithSAML", "sts:Ass
 	"sts:TagSession", "sts:SetSourceIdentity", "sts:SetContext"}
 
 func iamFail(msg string, stmt, pos int) *ValidationError {
-	return fail(iamMalformed, http.StatusBadRequest, msg, stmt, pos)
+	return fail(iamMalformed, statusBadRequest, msg, stmt, pos)
 }
 
 // identity validates an IAM identity policy or an STS session policy.
@@ -189,7 +188,7 @@ func (v *validator) iamSize() *ValidationError {
 		// Policy parameter's length constraint answers ValidationError.
 		// https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html#API_AssumeRole_RequestParameters
 		if n := utf8Len(v.data); n > 2048 {
-			return fail("ValidationError", http.StatusBadRequest,
+			return fail("ValidationError", statusBadRequest,
 				"1 validation error detected: Value at 'policy' failed to satisfy constraint: Member must have length less than or equal to 2048", -1, 0)
 		}
 		return nil
@@ -204,7 +203,7 @@ func (v *validator) iamSize() *ValidationError {
 			// ACLSizePerRole: 2048" (409), e.g. in
 			// https://github.com/cloudposse/terraform-aws-components README,
 			// "Known Problems".
-			return fail(iamLimit, http.StatusConflict, "Cannot exceed quota for ACLSizePerRole: "+strconv.Itoa(limit), -1, 0)
+			return fail(iamLimit, statusConflict, "Cannot exceed quota for ACLSizePerRole: "+strconv.Itoa(limit), -1, 0)
 		}
 		return nil
 	}
@@ -221,14 +220,14 @@ func (v *validator) iamSize() *ValidationError {
 		if size > 6144 {
 			// Observed: "Cannot exceed the quota for PolicySize: 6144" (409),
 			// https://github.com/LBHackney-IT/Data-Platform/pull/2116.
-			return fail(iamLimit, http.StatusConflict, "Cannot exceed the quota for PolicySize: 6144", -1, 0)
+			return fail(iamLimit, statusConflict, "Cannot exceed the quota for PolicySize: 6144", -1, 0)
 		}
 		return nil
 	}
 	if size+v.opt.InlineUsed > limit {
 		// Observed: "Maximum policy size of 10240 bytes exceeded for role
 		// lambda-execution-role" (409).
-		return fail(iamLimit, http.StatusConflict,
+		return fail(iamLimit, statusConflict,
 			fmt.Sprintf("Maximum policy size of %d bytes exceeded for %s %s", limit, entity, v.opt.HolderName), -1, 0)
 	}
 	return nil

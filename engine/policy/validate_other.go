@@ -2,7 +2,6 @@ package policy
 
 import (
 	"fmt"
-	"net/http"
 	"unicode/utf8"
 )
 
@@ -30,24 +29,24 @@ func (v *validator) key() *ValidationError {
 	// "If the key policy exceeds the length constraint, KMS returns a
 	// LimitExceededException."
 	if len(v.data) > keyPolicyMaxSize {
-		return fail(kmsLimit, http.StatusBadRequest, msgKMSTooLarge, -1, 0)
+		return fail(kmsLimit, statusBadRequest, msgKMSTooLarge, -1, 0)
 	}
 	// A key policy may hold only printable ASCII, Latin-1 Supplement
 	// characters through U+00FF, tab, line feed and carriage return.
 	for i := 0; i < len(v.data); {
 		r, w := utf8.DecodeRune(v.data[i:])
 		if !keyPolicyRune(r) || (r == utf8.RuneError && w == 1) {
-			return fail(kmsMalformed, http.StatusBadRequest, msgKMSMalformed, -1, i)
+			return fail(kmsMalformed, statusBadRequest, msgKMSMalformed, -1, i)
 		}
 		i += w
 	}
 	v.parse()
 	if v.perr != nil {
-		return v.withParse(fail(kmsMalformed, http.StatusBadRequest, msgKMSMalformed, -1, 0))
+		return v.withParse(fail(kmsMalformed, statusBadRequest, msgKMSMalformed, -1, 0))
 	}
 	p := v.p
 	if len(p.Statements) == 0 || (p.Version != "" && p.Version != Version2012 && p.Version != Version2008) {
-		return fail(kmsMalformed, http.StatusBadRequest, msgKMSMalformed, -1, 0)
+		return fail(kmsMalformed, statusBadRequest, msgKMSMalformed, -1, 0)
 	}
 	for i := range p.Statements {
 		s := &p.Statements[i]
@@ -55,11 +54,11 @@ func (v *validator) key() *ValidationError {
 		// principals. The principals in the key policy must exist and be
 		// visible to KMS."
 		if s.Principal == nil {
-			return fail(kmsMalformed, http.StatusBadRequest, msgKMSMalformed, i, s.Pos)
+			return fail(kmsMalformed, statusBadRequest, msgKMSMalformed, i, s.Pos)
 		}
 		if _, bad := badPrincipal(s.Principal, &v.opt, "AWS", "Service"); bad ||
 			(!s.Principal.All && len(principalValues(s.Principal)) == 0) {
-			return fail(kmsMalformed, http.StatusBadRequest, msgKMSPrincipal, i, s.Principal.Pos)
+			return fail(kmsMalformed, statusBadRequest, msgKMSPrincipal, i, s.Principal.Pos)
 		}
 	}
 	return nil
@@ -87,12 +86,12 @@ const (
 // organizations validates an SCP or an RCP.
 func (v *validator) organizations() *ValidationError {
 	if utf8Len(v.data) > orgPolicyMaxSize {
-		e := fail(orgConstraint, http.StatusBadRequest, msgOrgTooLarge, -1, 0)
+		e := fail(orgConstraint, statusBadRequest, msgOrgTooLarge, -1, 0)
 		e.Reason = "POLICY_CONTENT_LIMIT_EXCEEDED"
 		return e
 	}
 	bad := func(stmt, pos int) *ValidationError {
-		return fail(orgMalformed, http.StatusBadRequest, msgOrgMalformed, stmt, pos)
+		return fail(orgMalformed, statusBadRequest, msgOrgMalformed, stmt, pos)
 	}
 	v.parse()
 	if v.perr != nil {
@@ -154,7 +153,7 @@ const (
 // the observed prefix alone.
 func (v *validator) endpoint() *ValidationError {
 	bad := func(stmt, pos int) *ValidationError {
-		return fail(ec2Malformed, http.StatusBadRequest, msgEC2Prefix, stmt, pos)
+		return fail(ec2Malformed, statusBadRequest, msgEC2Prefix, stmt, pos)
 	}
 	if utf8Len(v.data) > endpointPolicyMaxSize {
 		return bad(-1, 0)
@@ -165,7 +164,7 @@ func (v *validator) endpoint() *ValidationError {
 			pos = je.pos
 		}
 		line, col := lineCol(v.data, pos)
-		e := fail(ec2Malformed, http.StatusBadRequest, fmt.Sprintf("%s Syntax error at position (%d,%d)", msgEC2Prefix, line, col), -1, pos)
+		e := fail(ec2Malformed, statusBadRequest, fmt.Sprintf("%s Syntax error at position (%d,%d)", msgEC2Prefix, line, col), -1, pos)
 		e.Err = err
 		return e
 	}

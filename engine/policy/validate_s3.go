@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"net/http"
 	"strings"
 
 	"github.com/verdict-project/verdict/engine/action"
@@ -42,7 +41,7 @@ const (
 const bucketPolicyMaxSize = 20 * 1024
 
 func s3Fail(msg string, stmt, pos int) *ValidationError {
-	return fail(s3Malformed, http.StatusBadRequest, msg, stmt, pos)
+	return fail(s3Malformed, statusBadRequest, msg, stmt, pos)
 }
 
 // bucket validates an S3 bucket policy for opt.Bucket.

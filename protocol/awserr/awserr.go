@@ -186,12 +186,28 @@ func elem(b *strings.Builder, name, value string) {
 	b.WriteByte('<')
 	b.WriteString(name)
 	b.WriteByte('>')
-	_ = xml.EscapeText(writerFunc(func(p []byte) (int, error) { b.Write(p); return len(p), nil }), []byte(value))
+	escapeText(b, value)
 	b.WriteString("</")
 	b.WriteString(name)
 	b.WriteByte('>')
 }
 
-type writerFunc func([]byte) (int, error)
-
-func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+// escapeText writes value as XML character data, escaping only what XML
+// requires in text (&, <, >) so that messages such as "the first byte must
+// be '{'" read as S3 writes them; invalid characters become U+FFFD.
+func escapeText(b *strings.Builder, value string) {
+	for _, r := range value {
+		switch {
+		case r == '&':
+			b.WriteString("&amp;")
+		case r == '<':
+			b.WriteString("&lt;")
+		case r == '>':
+			b.WriteString("&gt;")
+		case r == '\t' || r == '\n' || r == '\r' || (r >= 0x20 && r != 0xFFFE && r != 0xFFFF && !(r >= 0xD800 && r <= 0xDFFF)):
+			b.WriteRune(r)
+		default:
+			b.WriteRune('\uFFFD')
+		}
+	}
+}

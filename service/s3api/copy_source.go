@@ -12,7 +12,7 @@ type copySource struct {
 	bucket, key string
 	// versionID is the versionId the header names, "" for the current
 	// version.
-	versionID string
+	versionID  string
 	hasVersion bool
 }
 

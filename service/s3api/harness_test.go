@@ -142,7 +142,8 @@ type rawResponse struct {
 }
 
 // do sends a request signed as account ("" for anonymous) with the body
-// hashed into x-amz-content-sha256, and reads the whole response.
+// hashed into x-amz-content-sha256 (unless the header sets it, for the
+// streaming encodings), and reads the whole response.
 func (e *testEnv) do(account, method, target string, header http.Header, body []byte) rawResponse {
 	e.t.Helper()
 	req, err := http.NewRequest(method, e.srv.URL+target, bytes.NewReader(body))
@@ -163,9 +164,12 @@ func (e *testEnv) do(account, method, target string, header http.Header, body []
 		}
 	}
 	if account != "" {
-		sum := sha256.Sum256(body)
-		hash := hex.EncodeToString(sum[:])
-		req.Header.Set("X-Amz-Content-Sha256", hash)
+		hash := req.Header.Get("X-Amz-Content-Sha256")
+		if hash == "" {
+			sum := sha256.Sum256(body)
+			hash = hex.EncodeToString(sum[:])
+			req.Header.Set("X-Amz-Content-Sha256", hash)
+		}
 		signer := v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })
 		cred := aws.Credentials{AccessKeyID: account, SecretAccessKey: rootSecret}
 		if err := signer.SignHTTP(context.Background(), cred, req, hash, "s3", "us-east-1", time.Now()); err != nil {
@@ -232,3 +236,5 @@ func golden(t *testing.T, name, got string) {
 
 // bytesReader is a seekable body for the SDK.
 func bytesReader(s string) *bytes.Reader { return bytes.NewReader([]byte(s)) }
+
+func mustRE(s string) *regexp.Regexp { return regexp.MustCompile(s) }

@@ -48,7 +48,7 @@ func decodeToken(key []byte, bucket, token string) (string, *awserr.Error) {
 	if len(token) > 4096 {
 		return "", bad
 	}
-	raw, err := base64.StdEncoding.DecodeString(token)
+	raw, err := base64.StdEncoding.Strict().DecodeString(token)
 	if err != nil || len(raw) < 2+tokenMACLen || raw[0] != tokenVersion {
 		return "", bad
 	}

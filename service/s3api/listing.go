@@ -39,6 +39,10 @@ func walkList[T any](tx store.Tx, w listWalk, keyOf func(*T) string, emit func(v
 	}
 	count := 0
 	after := w.after
+	// inPrefix is the common prefix last rolled up; keys that still share
+	// it (possible only for keys that are not UTF-8) are passed over, so
+	// that the walk always ends.
+	inPrefix := ""
 	for {
 		restart, stop := "", false
 		start := ""
@@ -47,7 +51,7 @@ func walkList[T any](tx store.Tx, w listWalk, keyOf func(*T) string, emit func(v
 		}
 		err := store.ScanJSON(tx, w.table, w.base+w.prefix, start, func(_ string, v T) (bool, error) {
 			k := keyOf(&v)
-			if !strings.HasPrefix(k, w.prefix) {
+			if !strings.HasPrefix(k, w.prefix) || (inPrefix != "" && strings.HasPrefix(k, inPrefix)) {
 				return true, nil
 			}
 			if w.delimiter != "" {
@@ -61,7 +65,7 @@ func walkList[T any](tx store.Tx, w listWalk, keyOf func(*T) string, emit func(v
 						emit(nil, cp)
 						count++
 					}
-					restart = cp
+					restart, inPrefix = cp, cp
 					return false, nil
 				}
 			}

@@ -104,7 +104,7 @@ func completeMultipartUpload(q *request) {
 	}
 	alg := sigv4.ChecksumAlgorithm(u.Algorithm)
 	parts := make([]*model.Part, 0, len(req.Parts))
-	for i, cp := range req.Parts {
+	for _, cp := range req.Parts {
 		p := byNumber[cp.PartNumber]
 		if p == nil || unquoteETag(cp.ETag) != unquoteETag(p.ETag) {
 			q.fail(invalidPart(u.ID, cp.PartNumber, cp.ETag))
@@ -116,11 +116,14 @@ func completeMultipartUpload(q *request) {
 				return
 			}
 		}
-		if i < len(req.Parts)-1 && p.Size < minPartSize {
+		parts = append(parts, p)
+	}
+	// Sizes are checked once every listed part is known to exist.
+	for _, p := range parts[:len(parts)-1] {
+		if p.Size < minPartSize {
 			q.fail(entityTooSmall(p))
 			return
 		}
-		parts = append(parts, p)
 	}
 	obj, lay, e := q.assemble(u, parts)
 	if e != nil {

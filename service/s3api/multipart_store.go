@@ -23,7 +23,9 @@ import (
 // the order of initiation, the order ListMultipartUploads must use. Parts are
 // stored under uploadID "/" five-digit part number in state.Parts. A
 // completed multipart object keeps its part sizes (for GetObject
-// ?partNumber) in layoutsTable under its blob ID.
+// ?partNumber) in layoutsTable under its blob ID. (A key containing NUL
+// would sort its uploads among those of longer keys; S3 keys with control
+// characters are legal but cannot be listed in XML 1.0 either.)
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListMultipartUploads.html
 
 // layoutsTable holds the part layout of multipart objects.

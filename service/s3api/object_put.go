@@ -331,7 +331,11 @@ func readObjectHeaders(q *request, obj *model.Object) *awserr.Error {
 	}
 	obj.Headers, obj.Metadata = nil, nil
 	for _, name := range objectHeaders {
-		if v := h.Get(name); v != "" {
+		v := h.Get(name)
+		if name == "Content-Encoding" {
+			v = stripAWSChunked(v)
+		}
+		if v != "" {
 			if obj.Headers == nil {
 				obj.Headers = map[string]string{}
 			}
@@ -355,6 +359,22 @@ func readObjectHeaders(q *request, obj *model.Object) *awserr.Error {
 		return awserr.New("MetadataTooLarge", http.StatusBadRequest, "Your metadata headers exceed the maximum allowed metadata size.")
 	}
 	return nil
+}
+
+// stripAWSChunked removes "aws-chunked" from a Content-Encoding value: it
+// describes the upload's framing, not the object, and S3 does not store it.
+// https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming.html
+func stripAWSChunked(v string) string {
+	if !strings.Contains(strings.ToLower(v), "aws-chunked") {
+		return v
+	}
+	var keep []string
+	for _, e := range strings.Split(v, ",") {
+		if e = strings.TrimSpace(e); e != "" && !strings.EqualFold(e, "aws-chunked") {
+			keep = append(keep, e)
+		}
+	}
+	return strings.Join(keep, ",")
 }
 
 // writeBlob streams body into a new blob, computing sums on the way, and

@@ -105,16 +105,62 @@ func md5hex(s string) string {
 	return string(out)
 }
 
-func TestPutObjectSDKTrailerChecksum(t *testing.T) {
+// chunked frames data as an unsigned aws-chunked body whose trailer carries
+// trailer (a "name:value" line).
+func chunked(data, trailer string) []byte {
+	return []byte(fmt.Sprintf("%x\r\n%s\r\n0\r\n%s\r\n\r\n", len(data), data, trailer))
+}
+
+func TestPutObjectTrailerChecksum(t *testing.T) {
+	e := newTestEnv(t)
+	e.createBucket(acctB, "put-b")
+	const data = "streamed with a trailing checksum"
+	tests := []struct {
+		name, trailer string
+		status        int
+		code          string
+	}{
+		{"good trailer", "x-amz-checksum-sha256:" + sum(sigv4.SHA256, data), 200, ""},
+		{"wrong trailer", "x-amz-checksum-sha256:" + sum(sigv4.SHA256, "other"), 400, "BadDigest"},
+		{"malformed trailer value", "x-amz-checksum-sha256:AAAA", 400, "InvalidRequest"},
+		{"other trailer than announced", "x-amz-checksum-crc32:" + sum(sigv4.CRC32, data), 400, "MalformedTrailerError"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			blobs := e.countBlobs()
+			h := http.Header{
+				"X-Amz-Content-Sha256":         {"STREAMING-UNSIGNED-PAYLOAD-TRAILER"},
+				"Content-Encoding":             {"aws-chunked"},
+				"X-Amz-Decoded-Content-Length": {fmt.Sprint(len(data))},
+				"X-Amz-Trailer":                {"x-amz-checksum-sha256"},
+			}
+			key := "/put-b/" + strings.ReplaceAll(tt.name, " ", "-")
+			r := e.do(acctB, http.MethodPut, key, h, chunked(data, tt.trailer))
+			if r.status != tt.status || errCode(r.body) != tt.code {
+				t.Fatalf("got %d %s, want %d %s: %s", r.status, errCode(r.body), tt.status, tt.code, r.body)
+			}
+			if tt.status != 200 {
+				if e.countBlobs() != blobs {
+					t.Error("a blob was left behind")
+				}
+				return
+			}
+			g := e.do(acctB, http.MethodGet, key, http.Header{"X-Amz-Checksum-Mode": {"ENABLED"}}, nil)
+			if g.body != data || g.header.Get("x-amz-checksum-sha256") != sum(sigv4.SHA256, data) || g.header.Get("Content-Encoding") != "" {
+				t.Errorf("GET: %q %v", g.body, g.header)
+			}
+		})
+	}
+}
+
+func TestPutObjectSDKChecksum(t *testing.T) {
 	e := newTestEnv(t)
 	e.createBucket(acctB, "put-b")
 	c := e.client(acctB)
 	ctx := context.Background()
-	// An unseekable body makes the SDK send aws-chunked with a trailing
-	// checksum; the value the trailer carries is stored.
-	body := strings.Repeat("trailer ", 4000)
+	body := strings.Repeat("sdk ", 4000)
 	_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("put-b"), Key: aws.String("t"), Body: strings.NewReader(body),
-		ContentLength: aws.Int64(int64(len(body))), ChecksumAlgorithm: "SHA256"})
+		ChecksumAlgorithm: "SHA256"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -124,8 +124,8 @@ func (q *request) failErr(err error) {
 }
 
 // bucketARN and objectARN name S3 resources.
-func bucketARN(b string) string      { return "arn:aws:s3:::" + b }
-func objectARN(b, k string) string   { return "arn:aws:s3:::" + b + "/" + k }
+func bucketARN(b string) string    { return "arn:aws:s3:::" + b }
+func objectARN(b, k string) string { return "arn:aws:s3:::" + b + "/" + k }
 func noSuchBucket(b string) *awserr.Error {
 	return awserr.New("NoSuchBucket", http.StatusNotFound, "The specified bucket does not exist").With("BucketName", b)
 }
