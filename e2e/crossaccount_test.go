@@ -147,7 +147,9 @@ func TestCrossAccountCLI(t *testing.T) {
 	s.mustCLI(t, b, "s3", "cp", file, "s3://"+bucket+"/q1.csv")
 	s.mustCLI(t, b, "s3api", "put-bucket-policy", "--bucket", bucket, "--policy", bucketPolicy)
 	s.mustCLI(t, a, "iam", "create-user", "--user-name", "alice")
-	var key struct{ AccessKey struct{ AccessKeyId, SecretAccessKey string } }
+	var key struct {
+		AccessKey struct{ AccessKeyId, SecretAccessKey string }
+	}
 	if err := json.Unmarshal([]byte(s.mustCLI(t, a, "iam", "create-access-key", "--user-name", "alice")), &key); err != nil {
 		t.Fatal(err)
 	}

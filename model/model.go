@@ -233,7 +233,7 @@ type Upload struct {
 	Bucket    string            `json:"bucket"`
 	Key       string            `json:"key"`
 	Initiated time.Time         `json:"initiated"`
-	Initiator string            `json:"initiator"`    // principal ARN
+	Initiator string            `json:"initiator"` // principal ARN
 	InitAcct  string            `json:"initiatorAcct"`
 	Owner     string            `json:"owner"` // account that will own the object
 	ACL       acl.ACL           `json:"acl"`

@@ -33,7 +33,7 @@ type Server struct {
 	env      *service.Env
 	now      func() time.Time
 	services map[string]Handler
-	Logger *slog.Logger
+	Logger   *slog.Logger
 }
 
 // New returns a server over env. now is the clock (time.Now in production).

@@ -77,7 +77,9 @@ func User(tx store.Tx, account, name string) (*model.User, error) {
 }
 
 // PutUser stores u.
-func PutUser(tx store.Tx, u *model.User) error { return store.PutJSON(tx, Users, nameKey(u.Account, u.Name), u) }
+func PutUser(tx store.Tx, u *model.User) error {
+	return store.PutJSON(tx, Users, nameKey(u.Account, u.Name), u)
+}
 
 // Group returns an IAM group.
 func Group(tx store.Tx, account, name string) (*model.Group, error) {
@@ -95,7 +97,9 @@ func Role(tx store.Tx, account, name string) (*model.Role, error) {
 }
 
 // PutRole stores r.
-func PutRole(tx store.Tx, r *model.Role) error { return store.PutJSON(tx, Roles, nameKey(r.Account, r.Name), r) }
+func PutRole(tx store.Tx, r *model.Role) error {
+	return store.PutJSON(tx, Roles, nameKey(r.Account, r.Name), r)
+}
 
 // UserKey, GroupKey and RoleKey are the record keys, for Delete and Scan.
 func UserKey(account, name string) string  { return nameKey(account, name) }
@@ -109,7 +113,9 @@ func Policy(tx store.Tx, arn string) (*model.ManagedPolicy, error) {
 }
 
 // PutPolicy stores p.
-func PutPolicy(tx store.Tx, p *model.ManagedPolicy) error { return store.PutJSON(tx, Policies, p.ARN, p) }
+func PutPolicy(tx store.Tx, p *model.ManagedPolicy) error {
+	return store.PutJSON(tx, Policies, p.ARN, p)
+}
 
 // AccessKey returns a long-term access key.
 func AccessKey(tx store.Tx, id string) (*model.AccessKey, error) {
