@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -226,6 +227,9 @@ func TestGoexitInFn(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// exitGoroutine stands in for t.FailNow inside a transaction function.
+func exitGoroutine() { runtime.Goexit() }
 
 func TestStatsCountCommits(t *testing.T) {
 	db := open(t, t.TempDir(), embedded.Options{})
