@@ -149,7 +149,15 @@ func (c *Compiler) sessionCaller(tx store.Tx, s *model.Session, now time.Time) (
 		if caller.Boundary, err = c.boundary(tx, r.Boundary); err != nil {
 			return nil, err
 		}
-	case model.FederatedUserSession, model.SessionToken:
+	case model.SessionToken:
+		if s.UserName == "" {
+			// GetSessionToken called with root credentials: the session
+			// acts as the root user.
+			caller = &Caller{Principal: rootPrincipal(a)}
+			break
+		}
+		fallthrough
+	case model.FederatedUserSession:
 		u, err := state.User(tx, s.Account, s.UserName)
 		if err != nil {
 			u = &model.User{Account: s.Account, Name: s.UserName, Path: "/"}

@@ -6,6 +6,7 @@
 package server
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
@@ -20,6 +21,7 @@ import (
 	"github.com/verdict-project/verdict/protocol/awserr"
 	"github.com/verdict-project/verdict/protocol/sigv4"
 	"github.com/verdict-project/verdict/service"
+	"github.com/verdict-project/verdict/state"
 	"github.com/verdict-project/verdict/store"
 )
 
@@ -176,6 +178,11 @@ func (s *Server) authenticate(sig *sigv4.Signature, r *http.Request, now time.Ti
 			e = awserr.New("SignatureDoesNotMatch", http.StatusForbidden, "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.")
 		}
 		return nil, e
+	}
+	if strings.HasPrefix(sig.AccessKeyID, "AKIA") {
+		// GetAccessKeyLastUsed: record the use off the request path (the
+		// store skips the write when the last record is recent).
+		go state.NoteKeyUse(context.Background(), s.env.Store, sig.AccessKeyID, sig.Service, sig.Region, now)
 	}
 	if caller.Token != "" || sig.SessionToken != "" {
 		if sig.SessionToken != caller.Token {

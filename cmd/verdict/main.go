@@ -27,8 +27,11 @@ import (
 	"github.com/verdict-project/verdict/inputs"
 	"github.com/verdict-project/verdict/server"
 	"github.com/verdict-project/verdict/service"
+	"github.com/verdict-project/verdict/service/iamapi"
 	"github.com/verdict-project/verdict/service/s3api"
+	"github.com/verdict-project/verdict/service/stsapi"
 	"github.com/verdict-project/verdict/store/embedded"
+	"github.com/verdict-project/verdict/world"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -112,11 +115,24 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer db.Close()
+	if cfg.world != "" {
+		// The world file is applied at every start; applying an unchanged
+		// file changes nothing.
+		w, err := world.Load(cfg.world)
+		if err != nil {
+			return err
+		}
+		if err := w.Apply(context.Background(), db, time.Now()); err != nil {
+			return err
+		}
+	}
 	env := &service.Env{Store: db, Blobs: db.Blobs(), Compiler: inputs.NewCompiler(), Log: decisionlog.New(cfg.logCap),
 		Region: cfg.region, RootSecret: cfg.rootSecret}
 	srv := server.New(env, time.Now)
 	srv.Logger = logger
 	srv.Register("s3", s3api.New())
+	srv.Register("iam", iamapi.New())
+	srv.Register("sts", stsapi.New())
 
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
