@@ -15,12 +15,15 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/verdict-project/verdict/engine/arn"
 	"github.com/verdict-project/verdict/inputs"
 	"github.com/verdict-project/verdict/protocol/awserr"
 	"github.com/verdict-project/verdict/protocol/sigv4"
 	"github.com/verdict-project/verdict/service"
+	"github.com/verdict-project/verdict/service/s3controlapi"
 	"github.com/verdict-project/verdict/state"
 	"github.com/verdict-project/verdict/store"
 )
@@ -133,6 +136,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		r.Body = body
 	}
+	if svc == "s3" && s3controlapi.IsControlRequest(r) {
+		// S3 Control requests are signed for "s3" too; their path and
+		// x-amz-account-id header tell them apart.
+		svc = "s3control"
+	}
 	h, ok := s.services[svc]
 	if !ok {
 		writeError(w, r, svc, awserr.New("InvalidAction", http.StatusBadRequest, "The service "+svc+" is not served by verdict."), reqID, hostID)
@@ -179,6 +187,13 @@ func (s *Server) authenticate(sig *sigv4.Signature, r *http.Request, now time.Ti
 		}
 		return nil, e
 	}
+	if arn.IsAccountID(sig.AccessKeyID) {
+		// Accounts exist on first use; record this one so that its
+		// canonical ID is known to ACL grants, off the request path.
+		if _, seen := s.accounts.LoadOrStore(sig.AccessKeyID, true); !seen {
+			go s.ensureAccount(sig.AccessKeyID, now)
+		}
+	}
 	if strings.HasPrefix(sig.AccessKeyID, "AKIA") {
 		// GetAccessKeyLastUsed: record the use off the request path (the
 		// store skips the write when the last record is recent).
@@ -199,4 +214,22 @@ func (s *Server) authenticate(sig *sigv4.Signature, r *http.Request, now time.Ti
 		}
 	}
 	return caller, nil
+}
+
+// ensureAccount stores an account record the first time its root user signs
+// a request.
+func (s *Server) ensureAccount(id string, now time.Time) {
+	ctx := context.Background()
+	missing := false
+	_ = s.env.Store.View(ctx, func(tx store.Tx) error {
+		_, err := state.LookupAccount(tx, id)
+		missing = errors.Is(err, store.ErrNotFound)
+		return nil
+	})
+	if missing {
+		_ = s.env.Store.Update(ctx, func(tx store.Tx) error {
+			_, err := state.Account(tx, id, now)
+			return err
+		})
+	}
 }

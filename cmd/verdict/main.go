@@ -29,6 +29,7 @@ import (
 	"github.com/verdict-project/verdict/service"
 	"github.com/verdict-project/verdict/service/iamapi"
 	"github.com/verdict-project/verdict/service/s3api"
+	"github.com/verdict-project/verdict/service/s3controlapi"
 	"github.com/verdict-project/verdict/service/stsapi"
 	"github.com/verdict-project/verdict/store/embedded"
 	"github.com/verdict-project/verdict/world"
@@ -133,6 +134,7 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	srv.Register("s3", s3api.New())
 	srv.Register("iam", iamapi.New())
 	srv.Register("sts", stsapi.New())
+	srv.Register("s3control", s3controlapi.New())
 
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {

@@ -29,15 +29,6 @@ import (
 // bytes each fit with room to spare.
 const maxACLBody = 64 << 10
 
-// aclGrantHeaders are the x-amz-grant-* headers in the order S3 reads them.
-var aclGrantHeaders = []struct {
-	name string
-	perm acl.Permission
-}{
-	{"x-amz-grant-full-control", acl.FullControl}, {"x-amz-grant-read", acl.Read}, {"x-amz-grant-read-acp", acl.ReadACP},
-	{"x-amz-grant-write", acl.Write}, {"x-amz-grant-write-acp", acl.WriteACP},
-}
-
 // aclChange is the ACL a PutBucketAcl or PutObjectAcl request sets, in one
 // of its three forms.
 type aclChange struct {
@@ -48,10 +39,6 @@ type aclChange struct {
 	// body is the AccessControlPolicy body, nil when there is none.
 	body *s3xml.AccessControlPolicy
 }
-
-// isGrant reports whether the change names the grants itself (headers or
-// body) rather than a canned ACL.
-func (c *aclChange) isGrant() bool { return c.canned == "" }
 
 // argumentError is S3's InvalidArgument with the ArgumentName and
 // ArgumentValue elements.
@@ -78,12 +65,12 @@ func parseACLHeaders(h http.Header) (canned string, grants []acl.Grant, e *awser
 			return "", nil, argumentError("", "x-amz-acl", canned)
 		}
 	}
-	for _, gh := range aclGrantHeaders {
-		v := h.Get(gh.name)
+	for _, gh := range grantHeaders {
+		v := h.Get(gh.header)
 		if v == "" {
 			continue
 		}
-		list, e := parseGrantList(gh.name, v, gh.perm)
+		list, e := parseGrantList(gh.header, v, gh.perm)
 		if e != nil {
 			return "", nil, e
 		}

@@ -105,7 +105,8 @@ func getBucketACL(q *request) {
 			return errWritten
 		}
 		a = b.ACL
-		if b.Ownership.ACLsDisabled() || len(a.Grants) == 0 {
+		// A record stored without an ACL has the default one.
+		if b.Ownership.ACLsDisabled() || a.Owner.ID == "" {
 			a = acl.Private(ownerOf(b.Owner))
 		}
 		a.Owner = ownerOf(b.Owner)

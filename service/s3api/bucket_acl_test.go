@@ -160,6 +160,7 @@ func TestPutBucketACL(t *testing.T) {
 				{Grantee: &types.Grantee{Type: types.TypeAmazonCustomerByEmail, EmailAddress: aws.String("b@example.com")}, Permission: types.PermissionRead},
 			},
 		}}, []string{owner, "Group:" + acl.LogDelivery + ":WRITE", "CanonicalUser:" + b + ":READ"}},
+		{"body without grants", s3.PutBucketAclInput{AccessControlPolicy: &types.AccessControlPolicy{Owner: &types.Owner{ID: aws.String(a)}}}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -175,7 +176,8 @@ func TestPutBucketACL(t *testing.T) {
 			if aws.ToString(out.Owner.ID) != a || aws.ToString(out.Owner.DisplayName) != acctA {
 				t.Errorf("owner %s/%s", aws.ToString(out.Owner.ID), aws.ToString(out.Owner.DisplayName))
 			}
-			if got := grantSummary(out.Grants); strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+			// S3 documents no order for the grants of several headers.
+			if got := grantSummary(out.Grants); !sameSet(got, tt.want) {
 				t.Errorf("grants:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
 			}
 		})

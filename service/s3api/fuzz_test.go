@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"github.com/verdict-project/verdict/service/s3controlapi"
 	"io"
 	"log/slog"
 	"net/http"
@@ -135,6 +136,7 @@ func fuzzServerEnv(tb testing.TB) (*server.Server, *service.Env) {
 	s := server.New(env, func() time.Time { return time.Unix(1700000000, 0) })
 	s.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	s.Register("s3", New())
+	s.Register("s3control", s3controlapi.New())
 	return s, env
 }
 

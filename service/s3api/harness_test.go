@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"flag"
+	"github.com/verdict-project/verdict/service/s3controlapi"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -59,6 +60,7 @@ func newTestEnv(t *testing.T) *testEnv {
 		Region: "us-east-1", RootSecret: rootSecret}
 	s := server.New(env, time.Now)
 	s.Register("s3", New())
+	s.Register("s3control", s3controlapi.New())
 	ts := httptest.NewServer(s)
 	t.Cleanup(ts.Close)
 	return &testEnv{t: t, env: env, blobs: blobs, srv: ts}

@@ -101,7 +101,8 @@ func getObjectACL(q *request) {
 		}
 		owner := effectiveObjectOwner(b, obj)
 		a = obj.ACL
-		if b.Ownership.ACLsDisabled() || len(a.Grants) == 0 {
+		// A record stored without an ACL has the default one.
+		if b.Ownership.ACLsDisabled() || a.Owner.ID == "" {
 			a = acl.Private(owner)
 		}
 		a.Owner = owner

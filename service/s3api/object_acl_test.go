@@ -59,7 +59,8 @@ func TestObjectACL(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := grantSummary(out.Grants); strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+			// S3 documents no order for the grants of several headers.
+			if got := grantSummary(out.Grants); !sameSet(got, tt.want) {
 				t.Errorf("grants:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
 			}
 		})

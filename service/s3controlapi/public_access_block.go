@@ -1,7 +1,6 @@
 package s3controlapi
 
 import (
-	"encoding/xml"
 	"errors"
 	"net/http"
 	"strconv"
@@ -64,13 +63,12 @@ func (q *call) getPublicAccessBlock() {
 			With("AccountId", q.account))
 		return
 	}
-	body, err := xml.Marshal(&PublicAccessBlockConfiguration{BlockPublicAcls: p.BlockPublicAcls, IgnorePublicAcls: p.IgnorePublicAcls,
+	body, err := xmlMarshal(&PublicAccessBlockConfiguration{BlockPublicAcls: p.BlockPublicAcls, IgnorePublicAcls: p.IgnorePublicAcls,
 		BlockPublicPolicy: p.BlockPublicPolicy, RestrictPublicBuckets: p.RestrictPublicBuckets})
 	if err != nil {
 		q.failErr(err)
 		return
 	}
-	body = append([]byte(xml.Header), body...)
 	h := q.w.Header()
 	h.Set("Content-Type", "application/xml")
 	h.Set("Content-Length", strconv.Itoa(len(body)))

@@ -130,3 +130,12 @@ func parsePublicAccessBlock(body []byte) (*PublicAccessBlockConfiguration, error
 	}
 	return &c, nil
 }
+
+// xmlMarshal renders c as a document.
+func xmlMarshal(c *PublicAccessBlockConfiguration) ([]byte, error) {
+	b, err := xml.Marshal(c)
+	if err != nil {
+		return nil, err
+	}
+	return append([]byte(xml.Header), b...), nil
+}
