@@ -39,6 +39,9 @@ type Server struct {
 	now      func() time.Time
 	services map[string]Handler
 	Logger   *slog.Logger
+	// accounts remembers the root keys already seen, so each account is
+	// recorded once.
+	accounts sync.Map
 }
 
 // New returns a server over env. now is the clock (time.Now in production).
