@@ -7,29 +7,12 @@ package decisionlog
 
 import (
 	"sync"
-	"time"
 
-	"github.com/verdict-project/verdict/engine/authz"
-	"github.com/verdict-project/verdict/engine/trace"
+	"github.com/verdict-project/verdict/engine/explain"
 )
 
-// Entry is one logged decision.
-type Entry struct {
-	Seq        uint64       `json:"seq"`
-	RequestID  string       `json:"requestId"`
-	Time       time.Time    `json:"time"`
-	Principal  string       `json:"principal"`
-	Account    string       `json:"account"`
-	Action     string       `json:"action"`
-	Resource   string       `json:"resource"`
-	ResAccount string       `json:"resourceAccount,omitempty"`
-	Allowed    bool         `json:"allowed"`
-	Effect     string       `json:"effect"`
-	Layer      string       `json:"layer"`
-	Message    string       `json:"message,omitempty"`
-	Statements []authz.Ref  `json:"statements,omitempty"`
-	Trace      *trace.Trace `json:"trace,omitempty"`
-}
+// Entry is one logged decision: the record `verdict explain` renders.
+type Entry = explain.Record
 
 // Log is a bounded, concurrency-safe decision log.
 type Log struct {

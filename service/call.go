@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/verdict-project/verdict/decisionlog"
+	"github.com/verdict-project/verdict/engine/explain"
 	"github.com/verdict-project/verdict/engine/authz"
 	"github.com/verdict-project/verdict/engine/condition"
 	"github.com/verdict-project/verdict/inputs"
@@ -57,8 +58,9 @@ type Call struct {
 	Auth      Auth
 	HTTP      *http.Request
 	// Endpoint is set when the request arrived through a VPC endpoint's
-	// listener.
-	Endpoint *authz.PolicyRef
+	// listener; EndpointID names it.
+	Endpoint   *authz.PolicyRef
+	EndpointID string
 }
 
 // BaseContext returns the request's global condition keys.
@@ -117,31 +119,21 @@ func (c *Call) Decide(req *authz.Request, in *authz.Inputs) authz.Decision {
 		in.Endpoint = c.Endpoint
 	}
 	d := authz.Decide(req, in, authz.Options{})
-	e := decisionlog.Entry{
-		RequestID: c.RequestID, Time: c.Now, Principal: principalName(&req.Principal), Account: req.Principal.Account,
-		Action: req.Action, Resource: req.Resource, ResAccount: req.ResourceAccount,
-		Allowed: d.Allowed, Effect: string(d.Effect), Layer: string(d.Layer), Statements: d.Statements,
-	}
+	logged := d
 	if !d.Allowed {
-		t := authz.Decide(req, in, authz.Options{Trace: true})
-		e.Trace = t.Trace
-		e.Message = d.Message(req)
+		logged = authz.Decide(req, in, authz.Options{Trace: true})
 	}
 	if c.Log != nil {
+		e := explain.NewRecord(req, in, &logged)
+		e.RequestID, e.Time = c.RequestID, c.Now
+		if c.Endpoint != nil {
+			e.EndpointID = c.EndpointID
+		}
 		c.Log.Add(e)
 	}
 	return d
 }
 
-func principalName(p *authz.Principal) string {
-	switch p.Type {
-	case authz.Anonymous:
-		return "anonymous"
-	case authz.Service:
-		return p.ServiceName
-	}
-	return p.ARN
-}
 
 // IsLoopback reports whether a host is a loopback name or address.
 func IsLoopback(host string) bool {

@@ -50,6 +50,7 @@ func usage(w io.Writer) {
 
 Usage:
   verdict serve [flags]     run the server (S3, IAM, STS on one endpoint)
+  verdict explain ID        explain a decision (also --last, --denied, --follow, --json)
   verdict version           print the version
 
 Run "verdict serve -h" for the server's flags.
@@ -64,6 +65,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "serve":
 		return serve(args[1:], stdout, stderr)
+	case "explain":
+		return explainCmd(args[1:], stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "verdict", version)
 		return nil
