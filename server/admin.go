@@ -46,7 +46,7 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request, reqID, hostI
 		return
 	}
 	account := caller.Principal.Account
-	visible := func(e *decisionlog.Entry) bool { return e.Account == account || e.ResAccount == account }
+	visible := func(e *decisionlog.Entry) bool { return e.Account == account || e.ResourceAccount == account }
 	q := r.URL.Query()
 	switch strings.TrimPrefix(r.URL.Path, "/_verdict/api/") {
 	case "decisions":

@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"github.com/verdict-project/verdict/decisionlog"
-	"github.com/verdict-project/verdict/engine/explain"
 	"github.com/verdict-project/verdict/engine/authz"
 	"github.com/verdict-project/verdict/engine/condition"
+	"github.com/verdict-project/verdict/engine/explain"
 	"github.com/verdict-project/verdict/inputs"
 	"github.com/verdict-project/verdict/store"
 	"github.com/verdict-project/verdict/store/blob"
@@ -133,7 +133,6 @@ func (c *Call) Decide(req *authz.Request, in *authz.Inputs) authz.Decision {
 	}
 	return d
 }
-
 
 // IsLoopback reports whether a host is a loopback name or address.
 func IsLoopback(host string) bool {
