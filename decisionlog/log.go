@@ -22,6 +22,8 @@ type Log struct {
 	next    int
 	seq     uint64
 	subs    map[chan Entry]struct{}
+	// onAdd, when set, is told of every new entry (persistence).
+	onAdd func(Entry)
 }
 
 // New returns a log keeping the last capacity entries.
@@ -43,6 +45,9 @@ func (l *Log) Add(e Entry) {
 		l.entries[l.next] = e
 		l.next = (l.next + 1) % l.cap
 	}
+	if l.onAdd != nil {
+		l.onAdd(e)
+	}
 	for ch := range l.subs {
 		select {
 		case ch <- e:
@@ -50,6 +55,21 @@ func (l *Log) Add(e Entry) {
 		}
 	}
 	l.mu.Unlock()
+}
+
+// restore puts back an entry loaded from storage, keeping its sequence.
+func (l *Log) restore(e Entry) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if e.Seq > l.seq {
+		l.seq = e.Seq
+	}
+	if len(l.entries) < l.cap {
+		l.entries = append(l.entries, e)
+	} else {
+		l.entries[l.next] = e
+		l.next = (l.next + 1) % l.cap
+	}
 }
 
 // Find returns the entries of a request ID (a request can make several

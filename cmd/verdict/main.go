@@ -100,7 +100,7 @@ func serveFlags(args []string, stderr io.Writer) (*serveConfig, error) {
 	fs.StringVar(&c.world, "world", env("VERDICT_WORLD", ""), "world file (YAML) to load at start (env VERDICT_WORLD)")
 	fs.StringVar(&c.rootSecret, "root-secret", env("VERDICT_ROOT_SECRET", "test"), "secret key of every account's root user, whose access key ID is the 12-digit account ID (env VERDICT_ROOT_SECRET)")
 	fs.StringVar(&c.region, "region", env("VERDICT_REGION", env("AWS_DEFAULT_REGION", "us-east-1")), "region served (env VERDICT_REGION)")
-	fs.IntVar(&c.logCap, "decision-log", 10000, "decisions kept in the decision log")
+	fs.IntVar(&c.logCap, "decision-log", 10000, "decisions kept in the decision log (persisted in the data directory)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -130,7 +130,12 @@ func serve(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	env := &service.Env{Store: db, Blobs: db.Blobs(), Compiler: inputs.NewCompiler(), Log: decisionlog.New(cfg.logCap),
+	dlog, err := decisionlog.Open(context.Background(), db, cfg.logCap)
+	if err != nil {
+		return err
+	}
+	defer dlog.Close()
+	env := &service.Env{Store: db, Blobs: db.Blobs(), Compiler: inputs.NewCompiler(), Log: dlog.Log,
 		Region: cfg.region, RootSecret: cfg.rootSecret}
 	srv := server.New(env, time.Now)
 	srv.Logger = logger
