@@ -183,6 +183,13 @@ func parseStatement(data []byte, n *jsonNode, idx int, vars bool, s *Statement) 
 	if !haveAction {
 		return &Error{Code: ErrMissingElement, Element: "Action", Message: "missing required element Action", Pos: n.pos, Statement: idx}
 	}
+	s.prefixes = make([]string, len(s.Resource))
+	for i, r := range s.Resource {
+		if j := strings.IndexAny(r, "*?$"); j >= 0 {
+			r = r[:j]
+		}
+		s.prefixes[i] = r
+	}
 	s.actions = make([]string, len(s.Action))
 	for i, a := range s.Action {
 		s.actions[i] = strings.ToLower(a)

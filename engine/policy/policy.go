@@ -115,6 +115,10 @@ type Statement struct {
 	EffectPos, ActionPos, ResourcePos, ConditionPos int
 
 	actions []string // lower-cased Action/NotAction patterns
+	// prefixes holds, for each Resource entry, the literal text before its
+	// first wildcard or variable: a resource that does not start with it
+	// cannot match, which rejects most entries without a full match.
+	prefixes []string
 }
 
 // MatchAction reports whether the statement's Action (or NotAction) element
@@ -142,7 +146,10 @@ func (s *Statement) MatchResource(resource string, ctx condition.Context, variab
 		return true
 	}
 	hit := false
-	for _, r := range s.Resource {
+	for i, r := range s.Resource {
+		if i < len(s.prefixes) && !strings.HasPrefix(resource, s.prefixes[i]) {
+			continue
+		}
 		var m bool
 		if variables {
 			// Substituted text and ${*} ${?} ${$} match literally; an
