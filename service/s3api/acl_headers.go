@@ -2,12 +2,12 @@ package s3api
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/verdict-project/verdict/engine/acl"
 	"github.com/verdict-project/verdict/engine/condition"
 	"github.com/verdict-project/verdict/model"
 	"github.com/verdict-project/verdict/protocol/awserr"
+	"github.com/verdict-project/verdict/store"
 )
 
 var grantHeaders = []struct {
@@ -19,66 +19,25 @@ var grantHeaders = []struct {
 }
 
 // requestACL reads the ACL a request sets through x-amz-acl or the
-// x-amz-grant-* headers (not both). hasACL is false when it sets none; the
-// result is then the private ACL.
-// https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObjectAcl.html
-func requestACL(q *request, owner, bucketOwner acl.Owner, onBucket bool) (a acl.ACL, hasACL bool, e *awserr.Error) {
-	canned := q.r.Header.Get("x-amz-acl")
-	var grants []acl.Grant
-	for _, g := range grantHeaders {
-		v := q.r.Header.Get(g.header)
-		if v == "" {
-			continue
-		}
-		list, err := parseGrantHeader(v, g.perm)
-		if err != nil {
-			return acl.ACL{}, false, err
-		}
-		grants = append(grants, list...)
+// x-amz-grant-* headers (not both), with every grantee resolved as
+// Put*Acl resolves them (see aclChange.build). hasACL is false when it sets
+// none; the result is then the private ACL. accounts are the accounts known
+// without a stored record (the caller's, the bucket owner's).
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html#API_PutObject_RequestSyntax
+func requestACL(q *request, tx store.Tx, owner, bucketOwner acl.Owner, onBucket bool, accounts ...string) (a acl.ACL, change *aclChange, e *awserr.Error) {
+	canned, grants, e := parseACLHeaders(q.r.Header)
+	if e != nil {
+		return acl.ACL{}, nil, e
 	}
-	if canned != "" && len(grants) > 0 {
-		return acl.ACL{}, false, awserr.InvalidRequest("Specifying both Canned ACLs and Header Grants is not allowed")
+	if canned == "" && len(grants) == 0 {
+		return acl.Private(owner), nil, nil
 	}
-	switch {
-	case canned != "":
-		a, err := acl.Canned(canned, owner, bucketOwner, onBucket)
-		if err != nil {
-			return acl.ACL{}, false, awserr.InvalidArgument("")
-		}
-		return a, true, nil
-	case len(grants) > 0:
-		return acl.ACL{Owner: owner, Grants: grants}, true, nil
+	change = &aclChange{canned: canned, grants: grants}
+	a, err := change.build(newGrantees(tx, accounts...), owner, bucketOwner, onBucket)
+	if err != nil {
+		return acl.ACL{}, nil, awserr.As(err)
 	}
-	return acl.Private(owner), false, nil
-}
-
-// parseGrantHeader reads `id="…", uri="…", emailAddress="…"` lists.
-func parseGrantHeader(v string, perm acl.Permission) ([]acl.Grant, *awserr.Error) {
-	var out []acl.Grant
-	for _, part := range strings.Split(v, ",") {
-		part = strings.TrimSpace(part)
-		k, val, ok := strings.Cut(part, "=")
-		if !ok {
-			return nil, awserr.InvalidArgument("Argument format not recognized")
-		}
-		val = strings.Trim(strings.TrimSpace(val), `"`)
-		switch strings.ToLower(strings.TrimSpace(k)) {
-		case "id":
-			out = append(out, acl.Grant{Grantee: acl.Grantee{Type: acl.CanonicalUser, ID: val}, Permission: perm})
-		case "uri":
-			if val != acl.AllUsers && val != acl.AuthenticatedUsers && val != acl.LogDelivery {
-				return nil, awserr.InvalidArgument("Invalid group uri")
-			}
-			out = append(out, acl.Grant{Grantee: acl.Grantee{Type: acl.Group, URI: val}, Permission: perm})
-		case "emailaddress":
-			// verdict accounts have no e-mail addresses unless the world
-			// file gives them; resolution happens at store time.
-			out = append(out, acl.Grant{Grantee: acl.Grantee{Type: acl.Email, Email: val}, Permission: perm})
-		default:
-			return nil, awserr.InvalidArgument("Argument format not recognized")
-		}
-	}
-	return out, nil
+	return a, change, nil
 }
 
 // aclContext adds s3:x-amz-acl and s3:x-amz-grant-* condition keys.

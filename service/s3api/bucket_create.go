@@ -106,16 +106,6 @@ func createBucket(q *request) {
 		ownership = o
 	}
 	owner := acl.Owner{ID: pr.CanonicalID, DisplayName: displayName(pr.Account)}
-	bucketACL, hasACL, aerr := requestACL(q, owner, owner, true)
-	if aerr != nil {
-		q.fail(aerr)
-		return
-	}
-	if ownership == acl.BucketOwnerEnforced && hasACL && !bucketACL.OnlyOwner() {
-		q.fail(awserr.New("InvalidBucketAclWithObjectOwnership", http.StatusBadRequest,
-			"Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"))
-		return
-	}
 	ctx := condition.Map{}
 	if lc := cfg.LocationConstraint; lc != "" {
 		ctx["s3:locationconstraint"] = []string{lc}
@@ -125,15 +115,26 @@ func createBucket(q *request) {
 	}
 	aclContext(q, ctx)
 	err := q.update(func(tx store.Tx) error {
+		bucketACL, change, aerr := requestACL(q, tx, owner, owner, true, pr.Account)
+		if aerr != nil {
+			return aerr
+		}
+		hasACL := change != nil
+		if ownership == acl.BucketOwnerEnforced && hasACL && !bucketACL.OnlyOwner() {
+			return awserr.New("InvalidBucketAclWithObjectOwnership", http.StatusBadRequest,
+				"Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting")
+		}
 		existing, err := state.Bucket(tx, q.bucket)
 		switch {
 		case err == nil:
 			if existing.Owner == pr.Account {
 				if q.Region == "us-east-1" {
 					// In us-east-1 re-creating your own bucket succeeds
-					// (legacy behaviour kept by S3).
+					// and resets the bucket's ACL (legacy behaviour kept
+					// by S3).
 					// https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html#API_CreateBucket_Errors
-					return nil
+					existing.ACL = bucketACL
+					return state.PutBucket(tx, existing)
 				}
 				return awserr.New("BucketAlreadyOwnedByYou", http.StatusConflict,
 					"Your previous request to create the named bucket succeeded and you already own it.").With("BucketName", q.bucket)

@@ -98,6 +98,9 @@ func completeMultipartUpload(q *request) {
 	if q.done(err) {
 		return
 	}
+	if q.done(q.sseComplete(u)) {
+		return
+	}
 	byNumber := make(map[int]*model.Part, len(stored))
 	for i := range stored {
 		byNumber[stored[i].Number] = &stored[i]
@@ -177,6 +180,7 @@ func completeMultipartUpload(q *request) {
 			setXMLChecksum(&out.Checksums, ca, v)
 		}
 	}
+	sseHeaders(q.w.Header(), u.Template.SSE)
 	_ = s3xml.Write(q.w, http.StatusOK, &out)
 }
 
@@ -235,7 +239,7 @@ func (q *request) assemble(u *model.Upload, parts []*model.Part) (*model.Object,
 	count := strconv.Itoa(len(parts))
 	obj := &model.Object{Bucket: u.Bucket, Key: u.Key, Size: size, ETag: `"` + hex.EncodeToString(etag.Sum(nil)) + "-" + count + `"`,
 		LastModified: q.Now.UTC(), Owner: u.Owner, ACL: u.ACL, BlobID: id, ContentType: u.Template.ContentType,
-		Headers: u.Template.Headers, Metadata: u.Template.Metadata, Tags: u.Template.Tags, PartsCount: len(parts), ChecksumType: typ}
+		Headers: u.Template.Headers, Metadata: u.Template.Metadata, Tags: u.Template.Tags, PartsCount: len(parts), ChecksumType: typ, SSE: u.Template.SSE}
 	if typ == checksumComposite {
 		obj.Checksums = map[string]string{string(alg): base64.StdEncoding.EncodeToString(composite.Sum(nil)) + "-" + count}
 	} else {

@@ -96,6 +96,10 @@ func createMultipartUpload(q *request) {
 	if q.done(err) {
 		return
 	}
+	if q.done(q.sseUpload(u)) {
+		return
+	}
+	sseHeaders(q.w.Header(), u.Template.SSE)
 	if alg != "" {
 		q.w.Header().Set("x-amz-checksum-algorithm", string(alg))
 		q.w.Header().Set("x-amz-checksum-type", typ)

@@ -101,6 +101,9 @@ func uploadPart(q *request) {
 	if q.done(err) {
 		return
 	}
+	if q.done(q.ssePart(t.upload)) {
+		return
+	}
 	sums, alg, err := bodyChecksums(q.r.Header, sigv4.ChecksumAlgorithm(t.upload.Algorithm))
 	if q.done(err) {
 		return
@@ -169,6 +172,9 @@ func uploadPartCopy(q *request) {
 	}
 	if n > maxSinglePut {
 		q.fail(awserr.InvalidRequest("The specified copy source is larger than the maximum allowable size for a copy source: 5368709120"))
+		return
+	}
+	if q.done(q.sseRead(sobj)) || q.done(q.ssePart(t.upload)) {
 		return
 	}
 	rd, err := q.openSource(sobj)

@@ -173,6 +173,14 @@ func copyObject(q *request) {
 	if alg == "" {
 		alg = sourceAlgorithm(sobj)
 	}
+	if q.done(q.sseRead(sobj)) {
+		return
+	}
+	sse, serr := q.sseWrite(plan.bucket, q.key)
+	if q.done(serr) {
+		return
+	}
+	obj.SSE = sse
 	rd, err := q.openSource(sobj)
 	if q.done(err) {
 		return
@@ -196,6 +204,7 @@ func copyObject(q *request) {
 	q.dropBlob(old)
 	out := s3xml.CopyObjectResult{LastModified: s3xml.NewTimestamp(obj.LastModified), ETag: obj.ETag, ChecksumType: obj.ChecksumType}
 	setXMLChecksum(&out.Checksums, alg, obj.Checksums[string(alg)])
+	sseHeaders(q.w.Header(), obj.SSE)
 	_ = s3xml.Write(q.w, http.StatusOK, &out)
 }
 

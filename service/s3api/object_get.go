@@ -88,6 +88,9 @@ func getObject(q *request) {
 	if q.done(err) {
 		return
 	}
+	if q.done(q.sseRead(obj)) {
+		return
+	}
 	pre := readPreconditions(q.r.Header, "")
 	if e := pre.check(obj, false); e != nil {
 		if e == errNotModified {
@@ -146,6 +149,7 @@ func getObject(q *request) {
 	h.Set("ETag", obj.ETag)
 	h.Set("Last-Modified", obj.LastModified.UTC().Format(lastModifiedFormat))
 	h.Set("Accept-Ranges", "bytes")
+	sseHeaders(h, obj.SSE)
 	for k, v := range obj.Headers {
 		h.Set(k, v)
 	}

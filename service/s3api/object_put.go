@@ -53,7 +53,7 @@ var objectHeaders = []string{"Cache-Control", "Content-Disposition", "Content-En
 func writeContext(q *request) condition.Map {
 	ctx := condition.Map{}
 	aclContext(q, ctx)
-	for _, h := range []string{"x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id", "x-amz-storage-class", "x-amz-website-redirect-location"} {
+	for _, h := range []string{"x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id", "x-amz-server-side-encryption-customer-algorithm", "x-amz-storage-class", "x-amz-website-redirect-location"} {
 		if v := q.r.Header.Get(h); v != "" {
 			ctx["s3:"+h] = []string{v}
 		}
@@ -94,11 +94,12 @@ func (q *request) planWrite(tx store.Tx, ctx condition.Map, tags []model.Tag) (*
 	if bucket.Ownership.NewObjectOwnerIsBucketOwner(q.r.Header.Get("x-amz-acl")) {
 		p.owner = bucket.Owner
 	}
-	a, hasACL, aerr := requestACL(q, ownerOf(p.owner), ownerOf(bucket.Owner), false)
+	a, change, aerr := requestACL(q, tx, ownerOf(p.owner), ownerOf(bucket.Owner), false, q.Caller.Principal.Account, bucket.Owner, p.owner)
 	if aerr != nil {
 		return nil, aerr
 	}
-	if hasACL && bucket.Ownership.ACLsDisabled() && !enforcedAllows(q, a) {
+	hasACL := change != nil
+	if hasACL && bucket.Ownership.ACLsDisabled() && !change.enforcedAccepts(a, ownerOf(bucket.Owner)) {
 		// Under BucketOwnerEnforced only bucket-owner-full-control (or
 		// no ACL) is accepted.
 		// https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-ownership-error-responses.html
@@ -116,8 +117,8 @@ func (q *request) planWrite(tx store.Tx, ctx condition.Map, tags []model.Tag) (*
 		if _, ok := q.authorize(tx, authCheck{action: "s3:PutObjectAcl", resource: res, bucket: bucket, ctx: ctx}); !ok {
 			return nil, errWritten
 		}
-		if a.IsPublic() && blockPublicAcls(tx, bucket) {
-			return nil, awserr.New("AccessDenied", http.StatusForbidden, "Access Denied")
+		if err := q.blockPublicACL(tx, bucket, a, "s3:PutObjectAcl", res); err != nil {
+			return nil, err
 		}
 	}
 	if len(tags) > 0 {
@@ -236,6 +237,9 @@ func putObject(q *request) {
 		q.fail(e)
 		return
 	}
+	if obj.SSE, err = q.sseWrite(plan.bucket, q.key); q.done(err) {
+		return
+	}
 	sums, alg, err := bodyChecksums(q.r.Header, "")
 	if q.done(err) {
 		return
@@ -259,6 +263,7 @@ func putObject(q *request) {
 	h := q.w.Header()
 	h.Set("ETag", obj.ETag)
 	setChecksumHeaders(h, obj.Checksums, obj.ChecksumType)
+	sseHeaders(h, obj.SSE)
 	q.w.WriteHeader(http.StatusOK)
 }
 
@@ -301,25 +306,7 @@ func (q *request) dropBlob(old *model.Object) {
 	_ = q.Blobs.Remove(old.BlobID)
 }
 
-// enforcedAllows reports whether an ACL-setting request is accepted under
-// BucketOwnerEnforced: only bucket-owner-full-control, or a grant list that
-// gives only the bucket owner full control.
-func enforcedAllows(q *request, a acl.ACL) bool {
-	if c := q.r.Header.Get("x-amz-acl"); c != "" {
-		return c == "bucket-owner-full-control"
-	}
-	return false
-}
 
-// blockPublicAcls reports whether Block Public Access refuses public ACLs for
-// the bucket (bucket or account setting).
-func blockPublicAcls(tx store.Tx, b *model.Bucket) bool {
-	if b.PublicAccess != nil && b.PublicAccess.BlockPublicAcls {
-		return true
-	}
-	a, err := state.AccountPublicAccess(tx, b.Owner)
-	return err == nil && a != nil && a.BlockPublicAcls
-}
 
 // readObjectHeaders copies Content-Type, the content headers and x-amz-meta-*
 // into obj.
