@@ -36,6 +36,9 @@ type Caller struct {
 	User *model.User
 	// Expired is set for temporary credentials past their expiration.
 	Expired bool
+	// Orgs is every organization as the caller was resolved (nil when
+	// there are none); see OrgInputs.
+	Orgs *OrgView
 }
 
 // Anonymous is the caller of an unsigned request.
@@ -48,6 +51,17 @@ var ErrUnknownKey = errors.New("inputs: unknown access key")
 // digits is the root user of that account, whose secret is rootSecret (the
 // account is created on first use).
 func (c *Compiler) ResolveKey(tx store.Tx, keyID, rootSecret string, now time.Time) (*Caller, error) {
+	caller, err := c.resolveKey(tx, keyID, rootSecret, now)
+	if err != nil {
+		return nil, err
+	}
+	if caller.Orgs, err = c.Orgs(tx); err != nil {
+		return nil, err
+	}
+	return caller, nil
+}
+
+func (c *Compiler) resolveKey(tx store.Tx, keyID, rootSecret string, now time.Time) (*Caller, error) {
 	if arn.IsAccountID(keyID) {
 		acct, err := account(tx, keyID)
 		if err != nil {

@@ -37,6 +37,7 @@ func (c *Compiler) S3(caller *Caller, r *S3Request) (*authz.Request, *authz.Inpu
 	in := &authz.Inputs{Identity: caller.Identity, Boundary: caller.Boundary, Session: caller.Session}
 	b := r.Bucket
 	if b == nil {
+		caller.OrgInputs(req, ctx, in)
 		return req, in, nil
 	}
 	req.ResourceAccount = b.Owner
@@ -81,5 +82,6 @@ func (c *Compiler) S3(caller *Caller, r *S3Request) (*authz.Request, *authz.Inpu
 		s3.ObjectACL = &oacl
 	}
 	in.S3 = s3
+	caller.OrgInputs(req, ctx, in)
 	return req, in, nil
 }

@@ -26,6 +26,9 @@ import (
 //	GET /_verdict/api/whoami                    the caller, as the server resolved it
 
 func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request, reqID, hostID string, now time.Time) {
+	if s.serveUI(w, r, reqID, now) { // the decision page: ui.go
+		return
+	}
 	w.Header().Set("x-amz-request-id", reqID)
 	sig, err := sigv4.Parse(r)
 	if err != nil {

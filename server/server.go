@@ -149,6 +149,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, svc, awserr.New("InvalidAction", http.StatusBadRequest, "The service "+svc+" is not served by verdict."), reqID, hostID)
 		return
 	}
+	if !s.bindEndpoint(w, call, svc) {
+		return
+	}
 	h.ServeAWS(w, call)
 }
 

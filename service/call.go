@@ -61,6 +61,8 @@ type Call struct {
 	// listener; EndpointID names it.
 	Endpoint   *authz.PolicyRef
 	EndpointID string
+	// EndpointVPC is the VPC of that endpoint.
+	EndpointVPC string
 }
 
 // BaseContext returns the request's global condition keys.
@@ -73,9 +75,20 @@ func (c *Call) BaseContext() condition.Map {
 	secure := r.TLS != nil
 	m["aws:securetransport"] = []string{strconv.FormatBool(secure)}
 	m["aws:requestedregion"] = []string{c.Region}
-	if c.Endpoint == nil {
-		if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		if c.Endpoint == nil {
 			m["aws:sourceip"] = []string{host}
+		} else {
+			// Through a VPC endpoint AWS sees the private address, not a
+			// public one: aws:VpcSourceIp instead of aws:SourceIp.
+			// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-vpcsourceip
+			m["aws:vpcsourceip"] = []string{host}
+		}
+	}
+	if c.Endpoint != nil {
+		m["aws:sourcevpce"] = []string{c.EndpointID}
+		if c.EndpointVPC != "" {
+			m["aws:sourcevpc"] = []string{c.EndpointVPC}
 		}
 	}
 	if ua := r.Header.Get("User-Agent"); ua != "" {
@@ -116,7 +129,7 @@ func tlsVersion(v uint16) string {
 // it; tracing never changes a decision (a property test guards that).
 func (c *Call) Decide(req *authz.Request, in *authz.Inputs) authz.Decision {
 	if c.Endpoint != nil && in.Endpoint == nil {
-		in.Endpoint = c.Endpoint
+		in.Endpoint, in.EndpointID = c.Endpoint, c.EndpointID
 	}
 	d := authz.Decide(req, in, authz.Options{})
 	logged := d

@@ -20,6 +20,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -27,7 +28,10 @@ import (
 	"github.com/verdict-project/verdict/inputs"
 	"github.com/verdict-project/verdict/server"
 	"github.com/verdict-project/verdict/service"
+	"github.com/verdict-project/verdict/service/ec2api"
 	"github.com/verdict-project/verdict/service/iamapi"
+	"github.com/verdict-project/verdict/service/kmsapi"
+	"github.com/verdict-project/verdict/service/orgsapi"
 	"github.com/verdict-project/verdict/service/s3api"
 	"github.com/verdict-project/verdict/service/s3controlapi"
 	"github.com/verdict-project/verdict/service/stsapi"
@@ -51,6 +55,9 @@ func usage(w io.Writer) {
 Usage:
   verdict serve [flags]     run the server (S3, IAM, STS on one endpoint)
   verdict explain ID        explain a decision (also --last, --denied, --follow, --json)
+  verdict simulate [flags]  decide a request offline from AWS CLI exports (--dir)
+  verdict import DIR        load AWS CLI exports into a stopped server's --data
+  verdict collect-commands  print the aws CLI commands that gather an export
   verdict version           print the version
 
 Run "verdict serve -h" for the server's flags.
@@ -67,6 +74,14 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return serve(args[1:], stdout, stderr)
 	case "explain":
 		return explainCmd(args[1:], stdout, stderr)
+	case "ui":
+		return uiCmd(args[1:], stdout, stderr)
+	case "simulate":
+		return simulateCmd(args[1:], stdout, stderr)
+	case "import":
+		return importCmd(args[1:], stdout, stderr)
+	case "collect-commands":
+		return collectCmd(args[1:], stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "verdict", version)
 		return nil
@@ -89,7 +104,15 @@ func env(name, def string) string {
 type serveConfig struct {
 	addr, data, world, rootSecret, region string
 	logCap                                int
+	// endpointListeners are --endpoint-listener vpce-ID=HOST:PORT pairs.
+	endpointListeners listFlag
 }
+
+// listFlag is a repeatable string flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
 func serveFlags(args []string, stderr io.Writer) (*serveConfig, error) {
 	c := &serveConfig{}
@@ -100,6 +123,7 @@ func serveFlags(args []string, stderr io.Writer) (*serveConfig, error) {
 	fs.StringVar(&c.world, "world", env("VERDICT_WORLD", ""), "world file (YAML) to load at start (env VERDICT_WORLD)")
 	fs.StringVar(&c.rootSecret, "root-secret", env("VERDICT_ROOT_SECRET", "test"), "secret key of every account's root user, whose access key ID is the 12-digit account ID (env VERDICT_ROOT_SECRET)")
 	fs.StringVar(&c.region, "region", env("VERDICT_REGION", env("AWS_DEFAULT_REGION", "us-east-1")), "region served (env VERDICT_REGION)")
+	fs.Var(&c.endpointListeners, "endpoint-listener", "VPC endpoint listener, vpce-ID=127.0.0.2:4567 (repeatable; loopback only)")
 	fs.IntVar(&c.logCap, "decision-log", 10000, "decisions kept in the decision log (persisted in the data directory)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -135,14 +159,43 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer dlog.Close()
-	env := &service.Env{Store: db, Blobs: db.Blobs(), Compiler: inputs.NewCompiler(), Log: dlog.Log,
+	// KMS key material, and the data keys of S3 objects encrypted at rest,
+	// are wrapped by a master key kept in the data directory
+	// (kms-master.key, created on first start).
+	master, err := kmsapi.LoadMasterKey(cfg.data)
+	if err != nil {
+		return err
+	}
+	kms, err := kmsapi.New(master)
+	if err != nil {
+		return err
+	}
+	env := &service.Env{Store: db, Blobs: s3api.EncryptedBlobs(db.Blobs(), kms.Keyring()), Compiler: inputs.NewCompiler(), Log: dlog.Log,
 		Region: cfg.region, RootSecret: cfg.rootSecret}
+	s3api.UseKMS(env, kms)
 	srv := server.New(env, time.Now)
 	srv.Logger = logger
 	srv.Register("s3", s3api.New())
 	srv.Register("iam", iamapi.New())
 	srv.Register("sts", stsapi.New())
 	srv.Register("s3control", s3controlapi.New())
+	srv.Register("kms", kms)
+	srv.Register("organizations", orgsapi.New())
+	srv.Register("ec2", ec2api.New(srv.Endpoints()))
+	for _, pair := range cfg.endpointListeners {
+		id, addr, ok := strings.Cut(pair, "=")
+		if !ok {
+			return fmt.Errorf("--endpoint-listener %q: want vpce-ID=HOST:PORT", pair)
+		}
+		if err := srv.Endpoints().Pin(id, addr); err != nil {
+			return err
+		}
+	}
+	// Every stored VPC endpoint gets its listener back.
+	if err := srv.Endpoints().Restore(context.Background()); err != nil {
+		return err
+	}
+	defer srv.Endpoints().Close()
 
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {

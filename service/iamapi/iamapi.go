@@ -137,6 +137,7 @@ func (q *request) authorizeAs(action, resource, display string, extra condition.
 	}
 	req := &authz.Request{Principal: q.Caller.Principal, Action: action, Resource: resource, ResourceAccount: q.account, Context: ctx}
 	in := &authz.Inputs{Identity: q.Caller.Identity, Boundary: q.Caller.Boundary, Session: q.Caller.Session}
+	q.Caller.OrgInputs(req, ctx, in)
 	d := q.Decide(req, in)
 	if d.Allowed {
 		return nil

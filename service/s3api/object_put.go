@@ -306,8 +306,6 @@ func (q *request) dropBlob(old *model.Object) {
 	_ = q.Blobs.Remove(old.BlobID)
 }
 
-
-
 // readObjectHeaders copies Content-Type, the content headers and x-amz-meta-*
 // into obj.
 func readObjectHeaders(q *request, obj *model.Object) *awserr.Error {

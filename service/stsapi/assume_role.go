@@ -158,6 +158,7 @@ func assumeRole(q *request) (any, error) {
 		// A missing role is refused like a role that does not trust the
 		// caller, so that its existence is not revealed.
 		req := &authz.Request{Principal: pr, Action: "sts:AssumeRole", Resource: roleARN, ResourceAccount: account, Context: ctx}
+		caller.OrgInputs(req, ctx, in)
 		if err := q.decide(req, in); err != nil {
 			return err
 		}

@@ -62,6 +62,7 @@ func getFederationToken(q *request) (any, error) {
 	tagKeys(ctx, tags, nil)
 	req := &authz.Request{Principal: pr, Action: "sts:GetFederationToken", Resource: fedARN, ResourceAccount: pr.Account, Context: ctx}
 	in := &authz.Inputs{Identity: c.Identity, Boundary: c.Boundary}
+	c.OrgInputs(req, ctx, in)
 	if err := q.decide(req, in); err != nil {
 		return nil, err
 	}
