@@ -55,6 +55,7 @@ func usage(w io.Writer) {
 Usage:
   verdict serve [flags]     run the server (S3, IAM, STS on one endpoint)
   verdict explain ID        explain a decision (also --last, --denied, --follow, --json)
+  verdict ui [ID]           sign in to the decision page (prints a 5-minute login URL)
   verdict simulate [flags]  decide a request offline from AWS CLI exports (--dir)
   verdict import DIR        load AWS CLI exports into a stopped server's --data
   verdict collect-commands  print the aws CLI commands that gather an export
