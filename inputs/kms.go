@@ -81,6 +81,7 @@ func (c *Compiler) KMS(caller *Caller, r *KMSRequest) (*authz.Request, *authz.In
 		if req.ResourceAccount != "" {
 			ctx["aws:resourceaccount"] = []string{req.ResourceAccount}
 		}
+		caller.OrgInputs(req, ctx, in)
 		return req, in, nil
 	}
 	req.ResourceAccount = k.Account
@@ -99,5 +100,8 @@ func (c *Compiler) KMS(caller *Caller, r *KMSRequest) (*authz.Request, *authz.In
 			Operations: g.Operations, EncryptionContextEquals: g.EncryptionContextEquals, EncryptionContextSubset: g.EncryptionContextSubset})
 	}
 	in.KMS = kin
+	// SCPs of the caller's account and RCPs of the key's account apply to
+	// KMS as to every service.
+	caller.OrgInputs(req, ctx, in)
 	return req, in, nil
 }

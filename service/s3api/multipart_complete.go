@@ -200,7 +200,7 @@ func (q *request) assemble(u *model.Upload, parts []*model.Part) (*model.Object,
 	composite := alg.New()
 	etag := md5.New()
 	lay := &layout{}
-	bw, err := q.Blobs.Create()
+	bw, err := q.sseCreate()
 	if err != nil {
 		return nil, nil, awserr.InternalError()
 	}
@@ -219,7 +219,7 @@ func (q *request) assemble(u *model.Upload, parts []*model.Part) (*model.Object,
 			}
 			composite.Write(raw)
 		}
-		rd, err := q.Blobs.Open(p.BlobID)
+		rd, err := q.sseOpen(p.BlobID)
 		if err != nil {
 			return nil, nil, awserr.InternalError()
 		}

@@ -121,6 +121,7 @@ func uploadPart(q *request) {
 	h := q.w.Header()
 	h.Set("ETag", p.ETag)
 	h.Set("x-amz-checksum-"+lower(alg), p.Checksums[string(alg)])
+	sseHeaders(h, t.upload.Template.SSE)
 	q.w.WriteHeader(http.StatusOK)
 }
 

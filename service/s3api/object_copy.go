@@ -60,7 +60,7 @@ func (q *request) authorizeCopySource(tx store.Tx, src copySource) (*copySourceO
 // openSource opens the source's bytes, or NoSuchKey if the object was
 // deleted since it was authorized.
 func (q *request) openSource(o *model.Object) (io.ReadSeekCloser, error) {
-	rd, err := q.Blobs.Open(o.BlobID)
+	rd, err := q.sseOpen(o.BlobID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, noSuchKey(o.Key)
 	}

@@ -187,7 +187,7 @@ func getObject(q *request) {
 		q.w.WriteHeader(status)
 		return
 	}
-	rd, err := q.Blobs.Open(obj.BlobID)
+	rd, err := q.sseOpen(obj.BlobID)
 	if err != nil {
 		h.Del("Content-Length")
 		h.Del("Content-Range")

@@ -368,7 +368,7 @@ func stripAWSChunked(v string) string {
 // otherwise. expect is the size the body must have (-1: any). It returns
 // the blob's id and size.
 func (q *request) writeBlob(body io.Reader, sums *sigv4.Checksums, limit, expect int64) (string, int64, *awserr.Error) {
-	bw, err := q.Blobs.Create()
+	bw, err := q.sseCreate()
 	if err != nil {
 		return "", 0, awserr.InternalError()
 	}

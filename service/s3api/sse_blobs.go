@@ -3,7 +3,9 @@ package s3api
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"io"
@@ -21,8 +23,14 @@ import (
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingServerSideEncryption.html
 
 const (
-	sseMagic   = "VSSE"
+	sseMagic = "VSSE"
+	// sseVersion blobs carry their data key wrapped by the master key
+	// (SSE-S3); sseKeyed blobs carry a salt, and their chunk key is derived
+	// from a data key kept outside the blob (the SSE-KMS data key, which
+	// only KMS can unwrap).
 	sseVersion = 1
+	sseKeyed   = 2
+	sseSaltLen = 16
 	sseChunk   = 64 << 10
 	sseTag     = 16
 	sseLabel   = "s3-blob"
@@ -44,7 +52,10 @@ type sseStore struct {
 	kr    *kmsapi.Keyring
 }
 
-func (s *sseStore) Remove(id string) error                      { return s.inner.Remove(id) }
+// Remove implements blob.Store.
+func (s *sseStore) Remove(id string) error { return s.inner.Remove(id) }
+
+// List implements blob.Store.
 func (s *sseStore) List(fn func(blob.Info) (bool, error)) error { return s.inner.List(fn) }
 
 func newChunkAEAD(dek []byte) (cipher.AEAD, error) {
@@ -71,24 +82,48 @@ func chunkAAD(hdr []byte, final bool) []byte {
 	return append(a, 0)
 }
 
-func (s *sseStore) Create() (blob.Writer, error) {
+// Create implements blob.Store.
+func (s *sseStore) Create() (blob.Writer, error) { return s.createWith(nil) }
+
+// keyedChunkKey derives a blob's chunk key from an outside data key and the
+// blob's random salt, so one data key can protect several blobs (the parts
+// of an upload) without nonce reuse.
+func keyedChunkKey(dataKey, salt []byte) []byte {
+	m := hmac.New(sha256.New, dataKey)
+	m.Write([]byte("verdict-sse-blob"))
+	m.Write(salt)
+	return m.Sum(nil)
+}
+
+// createWith starts a blob; with a data key it is a keyed blob.
+func (s *sseStore) createWith(dataKey []byte) (blob.Writer, error) {
 	w, err := s.inner.Create()
 	if err != nil {
 		return nil, err
 	}
-	dek := make([]byte, 32)
-	_, _ = rand.Read(dek)
+	var hdr, dek []byte
+	if dataKey == nil {
+		dek = make([]byte, 32)
+		_, _ = rand.Read(dek)
+		wrapped := s.kr.Wrap(dek, sseLabel)
+		hdr = make([]byte, 0, 7+len(wrapped))
+		hdr = append(hdr, sseMagic...)
+		hdr = append(hdr, sseVersion)
+		hdr = binary.BigEndian.AppendUint16(hdr, uint16(len(wrapped)))
+		hdr = append(hdr, wrapped...)
+	} else {
+		salt := make([]byte, sseSaltLen)
+		_, _ = rand.Read(salt)
+		dek = keyedChunkKey(dataKey, salt)
+		hdr = append([]byte(sseMagic), sseKeyed)
+		hdr = binary.BigEndian.AppendUint16(hdr, sseSaltLen)
+		hdr = append(hdr, salt...)
+	}
 	a, err := newChunkAEAD(dek)
 	if err != nil {
 		_ = w.Abort()
 		return nil, err
 	}
-	wrapped := s.kr.Wrap(dek, sseLabel)
-	hdr := make([]byte, 0, 7+len(wrapped))
-	hdr = append(hdr, sseMagic...)
-	hdr = append(hdr, sseVersion)
-	hdr = binary.BigEndian.AppendUint16(hdr, uint16(len(wrapped)))
-	hdr = append(hdr, wrapped...)
 	if _, err := w.Write(hdr); err != nil {
 		_ = w.Abort()
 		return nil, err
@@ -114,6 +149,7 @@ func (w *sseWriter) flush(final bool) error {
 	return err
 }
 
+// Write implements blob.Writer.
 func (w *sseWriter) Write(p []byte) (int, error) {
 	if w.err != nil {
 		return 0, w.err
@@ -134,6 +170,7 @@ func (w *sseWriter) Write(p []byte) (int, error) {
 	return written, nil
 }
 
+// Commit implements blob.Writer.
 func (w *sseWriter) Commit() (string, error) {
 	if w.err != nil {
 		return "", w.err
@@ -144,9 +181,17 @@ func (w *sseWriter) Commit() (string, error) {
 	return w.w.Commit()
 }
 
+// Abort implements blob.Writer.
 func (w *sseWriter) Abort() error { return w.w.Abort() }
 
-func (s *sseStore) Open(id string) (blob.Reader, error) {
+// errSSEKeyRequired reports a keyed blob opened without its data key.
+var errSSEKeyRequired = errors.New("s3api: blob needs its SSE-KMS data key")
+
+// Open implements blob.Store.
+func (s *sseStore) Open(id string) (blob.Reader, error) { return s.openWith(id, nil) }
+
+// openWith opens a blob; keyed blobs need their data key.
+func (s *sseStore) openWith(id string, dataKey []byte) (blob.Reader, error) {
 	r, err := s.inner.Open(id)
 	if err != nil {
 		return nil, err
@@ -162,7 +207,7 @@ func (s *sseStore) Open(id string) (blob.Reader, error) {
 		}
 		return r, nil
 	}
-	if head[4] != sseVersion {
+	if head[4] != sseVersion && head[4] != sseKeyed {
 		r.Close()
 		return nil, errSSECorrupt
 	}
@@ -176,10 +221,21 @@ func (s *sseStore) Open(id string) (blob.Reader, error) {
 		r.Close()
 		return nil, errSSECorrupt
 	}
-	dek, err := s.kr.Unwrap(hdr[7:], sseLabel)
-	if err != nil {
+	var dek []byte
+	switch {
+	case head[4] == sseVersion:
+		if dek, err = s.kr.Unwrap(hdr[7:], sseLabel); err != nil {
+			r.Close()
+			return nil, errSSECorrupt
+		}
+	case dataKey == nil:
+		r.Close()
+		return nil, errSSEKeyRequired
+	case wl != sseSaltLen:
 		r.Close()
 		return nil, errSSECorrupt
+	default:
+		dek = keyedChunkKey(dataKey, hdr[7:])
 	}
 	a, err := newChunkAEAD(dek)
 	if err != nil {
@@ -216,7 +272,10 @@ type sseReader struct {
 	ct     []byte
 }
 
-func (r *sseReader) Size() int64  { return r.size }
+// Size implements blob.Reader.
+func (r *sseReader) Size() int64 { return r.size }
+
+// Close implements blob.Reader.
 func (r *sseReader) Close() error { return r.r.Close() }
 
 // chunk returns the plaintext of chunk i; the caller holds r.mu.
@@ -242,6 +301,7 @@ func (r *sseReader) chunk(i int64) ([]byte, error) {
 	return p, nil
 }
 
+// ReadAt implements blob.Reader.
 func (r *sseReader) ReadAt(p []byte, off int64) (int, error) {
 	if off < 0 {
 		return 0, errors.New("s3api: negative offset")
@@ -263,6 +323,7 @@ func (r *sseReader) ReadAt(p []byte, off int64) (int, error) {
 	return n, nil
 }
 
+// Read implements blob.Reader.
 func (r *sseReader) Read(p []byte) (int, error) {
 	n, err := r.ReadAt(p, r.off)
 	r.off += int64(n)
@@ -272,6 +333,7 @@ func (r *sseReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// Seek implements blob.Reader.
 func (r *sseReader) Seek(offset int64, whence int) (int64, error) {
 	switch whence {
 	case io.SeekStart:

@@ -29,6 +29,7 @@ func FuzzSSEBlob(f *testing.F) {
 	f.Add([]byte("VSSE\x01\x00\x00"), int64(3))
 	f.Add([]byte("plain bytes"), int64(5))
 	f.Add([]byte{}, int64(0))
+	f.Add([]byte("VSSE\x02\x00\x100123456789abcdef"), int64(1))
 	f.Fuzz(func(t *testing.T, data []byte, off int64) {
 		w, err := inner.Create()
 		if err != nil {
@@ -40,19 +41,21 @@ func FuzzSSEBlob(f *testing.F) {
 			t.Fatal(err)
 		}
 		defer func() { _ = inner.Remove(id) }()
-		r, err := s.Open(id)
-		if err != nil {
-			return
-		}
-		defer r.Close()
-		if r.Size() < 0 || r.Size() > int64(len(data)) {
-			t.Fatalf("Size %d for %d stored bytes", r.Size(), len(data))
-		}
-		_, _ = io.ReadAll(r)
 		if off < 0 {
 			off = -off
 		}
-		buf := make([]byte, 64)
-		_, _ = r.ReadAt(buf, off%(r.Size()+1))
+		for _, key := range [][]byte{nil, bytes.Repeat([]byte{9}, 32)} {
+			r, err := s.(*sseStore).openWith(id, key)
+			if err != nil {
+				continue
+			}
+			if r.Size() < 0 || r.Size() > int64(len(data)) {
+				t.Fatalf("Size %d for %d stored bytes", r.Size(), len(data))
+			}
+			_, _ = io.ReadAll(r)
+			buf := make([]byte, 64)
+			_, _ = r.ReadAt(buf, off%(r.Size()+1))
+			r.Close()
+		}
 	})
 }

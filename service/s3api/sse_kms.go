@@ -1,6 +1,7 @@
 package s3api
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"sync"
@@ -9,6 +10,7 @@ import (
 	"github.com/verdict-project/verdict/protocol/awserr"
 	"github.com/verdict-project/verdict/service"
 	"github.com/verdict-project/verdict/service/kmsapi"
+	"github.com/verdict-project/verdict/store/blob"
 )
 
 // SSE algorithms as S3 names them.
@@ -95,11 +97,12 @@ func (q *request) sseWrite(b *model.Bucket, key string) (*model.ObjectSSE, error
 		keyID = kmsapi.KeyARN(mk.Region, mk.Account, mk.ID)
 	}
 	ec := sseContext(b.Name, key)
-	_, blob, arn, err := k.GenerateDataKeyFor(q.Call, keyID, 32, ec, q.viaS3())
+	dek, wrapped, arn, err := k.GenerateDataKeyFor(q.Call, keyID, 32, ec, q.viaS3())
 	if err != nil {
 		return nil, s3KMSError(err, "kms:GenerateDataKey", q.Caller.Principal.ARN)
 	}
-	return &model.ObjectSSE{Algorithm: alg, KMSKeyARN: arn, WrappedKey: blob, Context: ec["aws:s3:arn"]}, nil
+	q.setDEK(writeDEK, dek)
+	return &model.ObjectSSE{Algorithm: alg, KMSKeyARN: arn, WrappedKey: wrapped, Context: ec["aws:s3:arn"]}, nil
 }
 
 // sseRead checks, for an SSE-KMS object, that the caller may use its key
@@ -116,10 +119,49 @@ func (q *request) sseRead(o *model.Object) error {
 	if o.SSE.Context != "" {
 		ec["aws:s3:arn"] = o.SSE.Context
 	}
-	if _, _, err := k.DecryptFor(q.Call, o.SSE.WrappedKey, ec, q.viaS3()); err != nil {
+	dek, _, err := k.DecryptFor(q.Call, o.SSE.WrappedKey, ec, q.viaS3())
+	if err != nil {
 		return s3KMSError(err, "kms:Decrypt", q.Caller.Principal.ARN)
 	}
+	q.setDEK(readDEK, dek)
 	return nil
+}
+
+// dekSlot names the data keys a request holds: the one its source bytes
+// are read with and the one its new bytes are written with.
+type dekSlot int
+
+const (
+	readDEK dekSlot = iota
+	writeDEK
+)
+
+// setDEK keeps a plaintext SSE-KMS data key for the rest of the request.
+func (q *request) setDEK(slot dekSlot, dek []byte) {
+	q.ctx = context.WithValue(q.ctx, slot, dek)
+}
+
+func (q *request) dek(slot dekSlot) []byte {
+	b, _ := q.ctx.Value(slot).([]byte)
+	return b
+}
+
+// sseCreate starts a blob for the request's new bytes: keyed by its
+// SSE-KMS data key when it has one, else SSE-S3.
+func (q *request) sseCreate() (blob.Writer, error) {
+	if s, ok := q.Blobs.(*sseStore); ok {
+		return s.createWith(q.dek(writeDEK))
+	}
+	return q.Blobs.Create()
+}
+
+// sseOpen opens a blob the request reads, with its SSE-KMS data key when
+// it has one.
+func (q *request) sseOpen(id string) (blob.Reader, error) {
+	if s, ok := q.Blobs.(*sseStore); ok {
+		return s.openWith(id, q.dek(readDEK))
+	}
+	return q.Blobs.Open(id)
 }
 
 // s3KMSError turns KMS's refusal into what S3 answers. A denial is 403

@@ -49,13 +49,31 @@ func (q *request) ssePart(u *model.Upload) error {
 	if k == nil {
 		return nil
 	}
-	if _, _, _, err := k.GenerateDataKeyFor(q.Call, s.KMSKeyARN, 32, sseContext(u.Bucket, u.Key), q.viaS3()); err != nil {
+	ec := sseContext(u.Bucket, u.Key)
+	if _, _, _, err := k.GenerateDataKeyFor(q.Call, s.KMSKeyARN, 32, ec, q.viaS3()); err != nil {
 		return s3KMSError(err, "kms:GenerateDataKey", q.Caller.Principal.ARN)
 	}
+	// Parts are encrypted under the upload's data key, so that completing
+	// the upload can read them.
+	if s.Context != "" {
+		ec["aws:s3:arn"] = s.Context
+	}
+	dek, err := k.UnwrapDataKey(q.Call, s.WrappedKey, ec)
+	if err != nil {
+		return s3KMSError(err, "kms:Decrypt", q.Caller.Principal.ARN)
+	}
+	q.setDEK(writeDEK, dek)
 	return nil
 }
 
 // sseComplete checks kms:Decrypt for completing an SSE-KMS upload.
 func (q *request) sseComplete(u *model.Upload) error {
-	return q.sseRead(&model.Object{Bucket: u.Bucket, Key: u.Key, SSE: u.Template.SSE})
+	if err := q.sseRead(&model.Object{Bucket: u.Bucket, Key: u.Key, SSE: u.Template.SSE}); err != nil {
+		return err
+	}
+	// The object is written under the upload's data key too.
+	if dek := q.dek(readDEK); dek != nil {
+		q.setDEK(writeDEK, dek)
+	}
+	return nil
 }

@@ -29,9 +29,10 @@ import (
 
 // sseEnv is a server with S3, IAM and KMS whose blobs are encrypted.
 type sseEnv struct {
-	t   testing.TB
-	raw *memory.Blobs
-	srv *httptest.Server
+	t     testing.TB
+	raw   *memory.Blobs
+	blobs blob.Store
+	srv   *httptest.Server
 }
 
 type sseCreds struct{ id, secret string }
@@ -58,7 +59,7 @@ func newSSEEnv(t testing.TB, encrypt bool) *sseEnv {
 	s.Register("kms", k)
 	ts := httptest.NewServer(s)
 	t.Cleanup(ts.Close)
-	return &sseEnv{t: t, raw: raw, srv: ts}
+	return &sseEnv{t: t, raw: raw, blobs: blobs, srv: ts}
 }
 
 func (e *sseEnv) cfg(c sseCreds) aws.Config {
@@ -291,10 +292,20 @@ func TestSSEAtRest(t *testing.T) {
 		MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{{PartNumber: aws.Int32(1), ETag: p1.ETag}, {PartNumber: aws.Int32(2), ETag: p2.ETag}}}}); err != nil {
 		t.Fatal(err)
 	}
+	// Copies between SSE-KMS and SSE-S3, both ways.
+	if _, err := c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("bkt"), Key: aws.String("kms-to-s3"), CopySource: aws.String("bkt/kms"),
+		ServerSideEncryption: types.ServerSideEncryptionAes256}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("bkt"), Key: aws.String("s3-to-kms"), CopySource: aws.String("bkt/plain")}); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name, key, rng, want string
 		sse                  types.ServerSideEncryption
 	}{
+		{name: "copy SSE-KMS to SSE-S3", key: "kms-to-s3", want: marker, sse: types.ServerSideEncryptionAes256},
+		{name: "copy SSE-S3 to bucket default SSE-KMS", key: "s3-to-kms", want: marker, sse: types.ServerSideEncryptionAwsKms},
 		{name: "SSE-S3 whole", key: "plain", want: marker, sse: types.ServerSideEncryptionAes256},
 		{name: "SSE-S3 range across chunks", key: "plain", rng: "bytes=65530-65560", want: marker[65530:65561], sse: types.ServerSideEncryptionAes256},
 		{name: "SSE-KMS whole", key: "kms", want: marker, sse: types.ServerSideEncryptionAwsKms},
@@ -322,7 +333,7 @@ func TestSSEAtRest(t *testing.T) {
 		})
 	}
 	t.Run("stored bytes", func(t *testing.T) {
-		n := 0
+		n, keyed := 0, 0
 		err := e.raw.List(func(info blob.Info) (bool, error) {
 			r, err := e.raw.Open(info.ID)
 			if err != nil {
@@ -333,11 +344,19 @@ func TestSSEAtRest(t *testing.T) {
 			if bytes.Contains(b, []byte("PLAINTEXT-MARKER")) || bytes.Contains(b, []byte("aaaaaaaaaaaaaaaa")) {
 				t.Errorf("blob %s holds plaintext", info.ID)
 			}
+			if len(b) > 4 && b[4] == sseKeyed {
+				// SSE-KMS bytes need the KMS data key: the master key
+				// alone does not open them.
+				keyed++
+				if _, err := e.blobs.Open(info.ID); err != errSSEKeyRequired {
+					t.Errorf("keyed blob opened without its data key: %v", err)
+				}
+			}
 			n++
 			return true, nil
 		})
-		if err != nil || n < 3 {
-			t.Errorf("inspected %d blobs, %v", n, err)
+		if err != nil || n < 5 || keyed < 3 {
+			t.Errorf("inspected %d blobs (%d keyed), %v", n, keyed, err)
 		}
 	})
 }
