@@ -1,10 +1,11 @@
-package authz
+package authz_test
 
 import (
-	"sort"
 	"testing"
 
+	"github.com/verdict-project/verdict/engine/authz"
 	"github.com/verdict-project/verdict/engine/condition"
+	"github.com/verdict-project/verdict/internal/corpus"
 )
 
 // FuzzTraceNeverChangesDecision takes a corpus case, mutates its request with
@@ -14,21 +15,16 @@ import (
 // while the fast path uses the action index and short-circuits; this property
 // is what lets the server re-decide a denial with tracing for the log.
 func FuzzTraceNeverChangesDecision(f *testing.F) {
-	cases := loadCorpus(f)
-	var names []string
-	for n := range cases {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	files := loadCorpus(f)
 	var actions, resources, principals []string
 	var keys []string
 	var values [][]string
-	for _, n := range names {
-		c := cases[n]
+	for _, file := range files {
+		c := file.Case
 		actions = append(actions, c.Request.Action)
 		resources = append(resources, c.Request.Resource)
 		principals = append(principals, c.Principal.ARN)
-		ctx, _ := contextMap(c.Request.Context)
+		ctx, _ := corpus.ContextMap(c.Request.Context)
 		for k, v := range ctx {
 			keys = append(keys, k)
 			values = append(values, v)
@@ -37,7 +33,7 @@ func FuzzTraceNeverChangesDecision(f *testing.F) {
 	f.Add(uint16(0), uint16(1), uint16(2), uint16(3), uint16(4), uint8(0))
 	f.Add(uint16(100), uint16(7), uint16(300), uint16(9), uint16(11), uint8(3))
 	f.Fuzz(func(t *testing.T, ci, ai, ri, pi, ki uint16, mode uint8) {
-		c := *cases[names[int(ci)%len(names)]]
+		c := *files[int(ci)%len(files)].Case
 		switch mode % 4 {
 		case 1:
 			c.Request.Action = actions[int(ai)%len(actions)]
@@ -46,7 +42,7 @@ func FuzzTraceNeverChangesDecision(f *testing.F) {
 		case 3:
 			c.Principal.ARN = principals[int(pi)%len(principals)]
 		}
-		req, in, err := c.build()
+		req, in, err := c.Build()
 		if err != nil {
 			return
 		}
@@ -61,9 +57,9 @@ func FuzzTraceNeverChangesDecision(f *testing.F) {
 			m[keys[k]] = values[(k+int(ai))%len(values)]
 			req.Context = m
 		}
-		d := Decide(req, in, Options{})
-		dt := Decide(req, in, Options{Trace: true})
-		if d.Allowed != dt.Allowed || d.Effect != dt.Effect || d.Layer != dt.Layer || !sameRefs(d.Statements, dt.Statements) || d.Enhanced != dt.Enhanced {
+		d := authz.Decide(req, in, authz.Options{})
+		dt := authz.Decide(req, in, authz.Options{Trace: true})
+		if !sameDecision(&d, &dt) {
 			t.Fatalf("trace changed the decision:\n off %+v\n on  %+v", d, dt)
 		}
 		if dt.Trace == nil {

@@ -30,7 +30,7 @@ func TestCorpusExplains(t *testing.T) {
 	for _, name := range names {
 		c := cases[name]
 		t.Run(strings.TrimSuffix(strings.TrimPrefix(name, corpusDir+"/"), ".yaml"), func(t *testing.T) {
-			req, in, err := c.build()
+			req, in, err := c.Build()
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -39,7 +39,7 @@ func scenarios(t testing.TB) ([]string, map[string]*corpusCase) {
 // scenarioRecord decides a scenario as the server does and logs it.
 func scenarioRecord(t testing.TB, name string, c *corpusCase, traced bool) *Record {
 	t.Helper()
-	req, in, err := c.build()
+	req, in, err := c.Build()
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
