@@ -127,4 +127,21 @@ org.attach_policy(PolicyId=rcp["Policy"]["PolicySummary"]["Id"], TargetId=root_i
 st, code, _ = error(dev.get_object, Bucket="member-data", Key="k")
 check("an RCP deny blocks the outside account", (st, code) == (403, "AccessDenied"), (st, code))
 check("the member account itself still reads", read(m, "member-data", "k") == b"member")
+
+# --- An SCP deny blocks the member account's user; detaching restores access.
+iam_m = client("iam", M)
+iam_m.create_user(UserName="analyst")
+iam_m.put_user_policy(UserName="analyst", PolicyName="read", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}))
+mk = iam_m.create_access_key(UserName="analyst")["AccessKey"]
+analyst = client("s3", mk["AccessKeyId"], mk["SecretAccessKey"])
+check("the member's user reads", read(analyst, "member-data", "k") == b"member")
+org.enable_policy_type(RootId=root_id, PolicyType="SERVICE_CONTROL_POLICY")
+scp = org.create_policy(Name="NoReads", Type="SERVICE_CONTROL_POLICY", Description="no reads", Content=json.dumps({
+    "Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:GetObject", "Resource": "*"}]}))["Policy"]["PolicySummary"]["Id"]
+org.attach_policy(PolicyId=scp, TargetId=M)
+st, code, msg = error(analyst.get_object, Bucket="member-data", Key="k")
+check("an SCP deny blocks the user", (st, code) == (403, "AccessDenied") and "service control policy" in msg, (st, code, msg))
+org.detach_policy(PolicyId=scp, TargetId=M)
+check("detaching the SCP restores access", read(analyst, "member-data", "k") == b"member")
 print("chain scenario passed")
