@@ -20,6 +20,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -105,6 +106,7 @@ func env(name, def string) string {
 type serveConfig struct {
 	addr, data, world, rootSecret, region string
 	logCap                                int
+	cpuProfile                            string
 	// endpointListeners are --endpoint-listener vpce-ID=HOST:PORT pairs.
 	endpointListeners listFlag
 }
@@ -126,6 +128,7 @@ func serveFlags(args []string, stderr io.Writer) (*serveConfig, error) {
 	fs.StringVar(&c.region, "region", env("VERDICT_REGION", env("AWS_DEFAULT_REGION", "us-east-1")), "region served (env VERDICT_REGION)")
 	fs.Var(&c.endpointListeners, "endpoint-listener", "VPC endpoint listener, vpce-ID=127.0.0.2:4567 (repeatable; loopback only)")
 	fs.IntVar(&c.logCap, "decision-log", 10000, "decisions kept in the decision log (persisted in the data directory)")
+	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile (go tool pprof) to this file until the server stops")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -136,6 +139,13 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	cfg, err := serveFlags(args, stderr)
 	if err != nil {
 		return err
+	}
+	if cfg.cpuProfile != "" {
+		stop, err := startCPUProfile(cfg.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	start := time.Now()
@@ -221,4 +231,21 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	return hs.Shutdown(shutdown)
+}
+
+// startCPUProfile profiles the process into path until the returned stop
+// function runs (on shutdown), for bench/run.sh's BENCH_CPUPROFILE=1.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
