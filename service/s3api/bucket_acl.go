@@ -96,14 +96,7 @@ func (q *request) blockPublicACL(tx store.Tx, b *model.Bucket, a acl.ACL, action
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_PublicAccessBlockConfiguration.html
 func getBucketACL(q *request) {
 	var a acl.ACL
-	err := q.view(func(tx store.Tx) error {
-		b, err := q.bucketFor(tx, q.bucket, "x-amz-expected-bucket-owner")
-		if err != nil {
-			return err
-		}
-		if _, ok := q.authorize(tx, authCheck{action: "s3:GetBucketAcl", resource: bucketARN(q.bucket), bucket: b}); !ok {
-			return errWritten
-		}
+	err := q.onBucket(false, "s3:GetBucketAcl", func(tx store.Tx, b *model.Bucket) error {
 		a = b.ACL
 		// A record stored without an ACL has the default one.
 		if b.Ownership.ACLsDisabled() || a.Owner.ID == "" {

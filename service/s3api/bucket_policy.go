@@ -105,14 +105,7 @@ func noSuchBucketPolicy(b string) *awserr.Error {
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketPolicy.html
 func getBucketPolicy(q *request) {
 	var doc string
-	err := q.view(func(tx store.Tx) error {
-		b, err := getBucket(tx, q.bucket)
-		if err != nil {
-			return err
-		}
-		if _, ok := q.authorize(tx, authCheck{action: "s3:GetBucketPolicy", resource: bucketARN(q.bucket), bucket: b}); !ok {
-			return errWritten
-		}
+	err := q.onBucket(false, "s3:GetBucketPolicy", func(tx store.Tx, b *model.Bucket) error {
 		if err := q.ownerOnly(b); err != nil {
 			return err
 		}
@@ -134,14 +127,7 @@ func getBucketPolicy(q *request) {
 // none).
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketPolicy.html
 func deleteBucketPolicy(q *request) {
-	err := q.update(func(tx store.Tx) error {
-		b, err := getBucket(tx, q.bucket)
-		if err != nil {
-			return err
-		}
-		if _, ok := q.authorize(tx, authCheck{action: "s3:DeleteBucketPolicy", resource: bucketARN(q.bucket), bucket: b}); !ok {
-			return errWritten
-		}
+	err := q.onBucket(true, "s3:DeleteBucketPolicy", func(tx store.Tx, b *model.Bucket) error {
 		if err := q.ownerOnly(b); err != nil {
 			return err
 		}
@@ -159,14 +145,7 @@ func deleteBucketPolicy(q *request) {
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketPolicyStatus.html
 func getBucketPolicyStatus(q *request) {
 	public := false
-	err := q.view(func(tx store.Tx) error {
-		b, err := getBucket(tx, q.bucket)
-		if err != nil {
-			return err
-		}
-		if _, ok := q.authorize(tx, authCheck{action: "s3:GetBucketPolicyStatus", resource: bucketARN(q.bucket), bucket: b}); !ok {
-			return errWritten
-		}
+	err := q.onBucket(false, "s3:GetBucketPolicyStatus", func(tx store.Tx, b *model.Bucket) error {
 		if b.Policy == "" {
 			return noSuchBucketPolicy(q.bucket)
 		}

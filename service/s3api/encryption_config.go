@@ -29,14 +29,7 @@ func putBucketEncryption(q *request) {
 	if !ok {
 		return
 	}
-	err := q.update(func(tx store.Tx) error {
-		b, err := q.bucketFor(tx, q.bucket, "x-amz-expected-bucket-owner")
-		if err != nil {
-			return err
-		}
-		if _, ok := q.authorize(tx, authCheck{action: "s3:PutEncryptionConfiguration", resource: bucketARN(q.bucket), bucket: b}); !ok {
-			return errWritten
-		}
+	err := q.onBucket(true, "s3:PutEncryptionConfiguration", func(tx store.Tx, b *model.Bucket) error {
 		enc, err := decodeEncryption(body)
 		if err != nil {
 			return err
@@ -77,14 +70,7 @@ func decodeEncryption(body []byte) (*model.Encryption, error) {
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-bucket-encryption.html
 func getBucketEncryption(q *request) {
 	enc := model.Encryption{Algorithm: sseS3}
-	err := q.view(func(tx store.Tx) error {
-		b, err := q.bucketFor(tx, q.bucket, "x-amz-expected-bucket-owner")
-		if err != nil {
-			return err
-		}
-		if _, ok := q.authorize(tx, authCheck{action: "s3:GetEncryptionConfiguration", resource: bucketARN(q.bucket), bucket: b}); !ok {
-			return errWritten
-		}
+	err := q.onBucket(false, "s3:GetEncryptionConfiguration", func(tx store.Tx, b *model.Bucket) error {
 		if b.Encryption != nil {
 			enc = *b.Encryption
 		}
@@ -103,14 +89,7 @@ func getBucketEncryption(q *request) {
 // s3:PutEncryptionConfiguration): the bucket goes back to SSE-S3.
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketEncryption.html
 func deleteBucketEncryption(q *request) {
-	err := q.update(func(tx store.Tx) error {
-		b, err := q.bucketFor(tx, q.bucket, "x-amz-expected-bucket-owner")
-		if err != nil {
-			return err
-		}
-		if _, ok := q.authorize(tx, authCheck{action: "s3:PutEncryptionConfiguration", resource: bucketARN(q.bucket), bucket: b}); !ok {
-			return errWritten
-		}
+	err := q.onBucket(true, "s3:PutEncryptionConfiguration", func(tx store.Tx, b *model.Bucket) error {
 		b.Encryption = nil
 		return state.PutBucket(tx, b)
 	})

@@ -1,6 +1,7 @@
 package s3api
 
 import (
+	"github.com/verdict-project/verdict/model"
 	"net/http"
 
 	"github.com/verdict-project/verdict/engine/acl"
@@ -29,14 +30,7 @@ func putBucketOwnershipControls(q *request) {
 	if !ok {
 		return
 	}
-	err := q.update(func(tx store.Tx) error {
-		b, err := q.bucketFor(tx, q.bucket, "x-amz-expected-bucket-owner")
-		if err != nil {
-			return err
-		}
-		if _, ok := q.authorize(tx, authCheck{action: "s3:PutBucketOwnershipControls", resource: bucketARN(q.bucket), bucket: b}); !ok {
-			return errWritten
-		}
+	err := q.onBucket(true, "s3:PutBucketOwnershipControls", func(tx store.Tx, b *model.Bucket) error {
 		var cfg s3xml.OwnershipControls
 		if err := decodeConfig(body, &cfg); err != nil {
 			return err
@@ -60,14 +54,7 @@ func putBucketOwnershipControls(q *request) {
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketOwnershipControls.html
 func getBucketOwnershipControls(q *request) {
 	var o acl.Ownership
-	err := q.view(func(tx store.Tx) error {
-		b, err := q.bucketFor(tx, q.bucket, "x-amz-expected-bucket-owner")
-		if err != nil {
-			return err
-		}
-		if _, ok := q.authorize(tx, authCheck{action: "s3:GetBucketOwnershipControls", resource: bucketARN(q.bucket), bucket: b}); !ok {
-			return errWritten
-		}
+	err := q.onBucket(false, "s3:GetBucketOwnershipControls", func(tx store.Tx, b *model.Bucket) error {
 		if b.Ownership == "" {
 			return awserr.New("OwnershipControlsNotFoundError", http.StatusNotFound, "The bucket ownership controls were not found").
 				With("BucketName", q.bucket)
@@ -88,14 +75,7 @@ func getBucketOwnershipControls(q *request) {
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketOwnershipControls.html
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html
 func deleteBucketOwnershipControls(q *request) {
-	err := q.update(func(tx store.Tx) error {
-		b, err := q.bucketFor(tx, q.bucket, "x-amz-expected-bucket-owner")
-		if err != nil {
-			return err
-		}
-		if _, ok := q.authorize(tx, authCheck{action: "s3:PutBucketOwnershipControls", resource: bucketARN(q.bucket), bucket: b}); !ok {
-			return errWritten
-		}
+	err := q.onBucket(true, "s3:PutBucketOwnershipControls", func(tx store.Tx, b *model.Bucket) error {
 		b.Ownership = ""
 		return state.PutBucket(tx, b)
 	})

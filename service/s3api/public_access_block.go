@@ -1,6 +1,7 @@
 package s3api
 
 import (
+	"github.com/verdict-project/verdict/model"
 	"net/http"
 
 	"github.com/verdict-project/verdict/engine/acl"
@@ -26,14 +27,7 @@ func putPublicAccessBlock(q *request) {
 	if !ok {
 		return
 	}
-	err := q.update(func(tx store.Tx) error {
-		b, err := q.bucketFor(tx, q.bucket, "x-amz-expected-bucket-owner")
-		if err != nil {
-			return err
-		}
-		if _, ok := q.authorize(tx, authCheck{action: "s3:PutBucketPublicAccessBlock", resource: bucketARN(q.bucket), bucket: b}); !ok {
-			return errWritten
-		}
+	err := q.onBucket(true, "s3:PutBucketPublicAccessBlock", func(tx store.Tx, b *model.Bucket) error {
 		var cfg s3xml.PublicAccessBlockConfiguration
 		if err := decodeConfig(body, &cfg); err != nil {
 			return err
@@ -54,14 +48,7 @@ func putPublicAccessBlock(q *request) {
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetPublicAccessBlock.html
 func getPublicAccessBlock(q *request) {
 	var p acl.PublicAccessBlock
-	err := q.view(func(tx store.Tx) error {
-		b, err := q.bucketFor(tx, q.bucket, "x-amz-expected-bucket-owner")
-		if err != nil {
-			return err
-		}
-		if _, ok := q.authorize(tx, authCheck{action: "s3:GetBucketPublicAccessBlock", resource: bucketARN(q.bucket), bucket: b}); !ok {
-			return errWritten
-		}
+	err := q.onBucket(false, "s3:GetBucketPublicAccessBlock", func(tx store.Tx, b *model.Bucket) error {
 		if b.PublicAccess == nil {
 			return awserr.New("NoSuchPublicAccessBlockConfiguration", http.StatusNotFound, "The public access block configuration was not found").
 				With("BucketName", q.bucket)
@@ -80,14 +67,7 @@ func getPublicAccessBlock(q *request) {
 // (s3:PutBucketPublicAccessBlock); deleting twice is not an error.
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeletePublicAccessBlock.html
 func deletePublicAccessBlock(q *request) {
-	err := q.update(func(tx store.Tx) error {
-		b, err := q.bucketFor(tx, q.bucket, "x-amz-expected-bucket-owner")
-		if err != nil {
-			return err
-		}
-		if _, ok := q.authorize(tx, authCheck{action: "s3:PutBucketPublicAccessBlock", resource: bucketARN(q.bucket), bucket: b}); !ok {
-			return errWritten
-		}
+	err := q.onBucket(true, "s3:PutBucketPublicAccessBlock", func(tx store.Tx, b *model.Bucket) error {
 		b.PublicAccess = nil
 		return state.PutBucket(tx, b)
 	})

@@ -1,6 +1,7 @@
 package s3api
 
 import (
+	"github.com/verdict-project/verdict/model"
 	"net/http"
 
 	"github.com/verdict-project/verdict/protocol/s3xml"
@@ -31,14 +32,7 @@ func putBucketRequestPayment(q *request) {
 	if !ok {
 		return
 	}
-	err := q.update(func(tx store.Tx) error {
-		b, err := q.bucketFor(tx, q.bucket, "x-amz-expected-bucket-owner")
-		if err != nil {
-			return err
-		}
-		if _, ok := q.authorize(tx, authCheck{action: "s3:PutBucketRequestPayment", resource: bucketARN(q.bucket), bucket: b}); !ok {
-			return errWritten
-		}
+	err := q.onBucket(true, "s3:PutBucketRequestPayment", func(tx store.Tx, b *model.Bucket) error {
 		var cfg s3xml.RequestPaymentConfiguration
 		if err := decodeConfig(body, &cfg); err != nil {
 			return err
@@ -56,14 +50,7 @@ func putBucketRequestPayment(q *request) {
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketRequestPayment.html
 func getBucketRequestPayment(q *request) {
 	payer := payerBucketOwner
-	err := q.view(func(tx store.Tx) error {
-		b, err := q.bucketFor(tx, q.bucket, "x-amz-expected-bucket-owner")
-		if err != nil {
-			return err
-		}
-		if _, ok := q.authorize(tx, authCheck{action: "s3:GetBucketRequestPayment", resource: bucketARN(q.bucket), bucket: b}); !ok {
-			return errWritten
-		}
+	err := q.onBucket(false, "s3:GetBucketRequestPayment", func(tx store.Tx, b *model.Bucket) error {
 		if b.RequesterPay {
 			payer = payerRequester
 		}

@@ -32,14 +32,7 @@ func putBucketTagging(q *request) {
 	if !ok {
 		return
 	}
-	err := q.update(func(tx store.Tx) error {
-		b, err := q.bucketFor(tx, q.bucket, "x-amz-expected-bucket-owner")
-		if err != nil {
-			return err
-		}
-		if _, ok := q.authorize(tx, authCheck{action: "s3:PutBucketTagging", resource: bucketARN(q.bucket), bucket: b}); !ok {
-			return errWritten
-		}
+	err := q.onBucket(true, "s3:PutBucketTagging", func(tx store.Tx, b *model.Bucket) error {
 		tags, err := decodeTagging(body)
 		if err != nil {
 			return err
@@ -61,14 +54,7 @@ func putBucketTagging(q *request) {
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketTagging.html
 func getBucketTagging(q *request) {
 	var tags []model.Tag
-	err := q.view(func(tx store.Tx) error {
-		b, err := q.bucketFor(tx, q.bucket, "x-amz-expected-bucket-owner")
-		if err != nil {
-			return err
-		}
-		if _, ok := q.authorize(tx, authCheck{action: "s3:GetBucketTagging", resource: bucketARN(q.bucket), bucket: b}); !ok {
-			return errWritten
-		}
+	err := q.onBucket(false, "s3:GetBucketTagging", func(tx store.Tx, b *model.Bucket) error {
 		if len(b.Tags) == 0 {
 			return awserr.New("NoSuchTagSet", http.StatusNotFound, "The TagSet does not exist").With("BucketName", q.bucket)
 		}
@@ -85,14 +71,7 @@ func getBucketTagging(q *request) {
 // s3:PutBucketTagging.
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketTagging.html
 func deleteBucketTagging(q *request) {
-	err := q.update(func(tx store.Tx) error {
-		b, err := q.bucketFor(tx, q.bucket, "x-amz-expected-bucket-owner")
-		if err != nil {
-			return err
-		}
-		if _, ok := q.authorize(tx, authCheck{action: "s3:PutBucketTagging", resource: bucketARN(q.bucket), bucket: b}); !ok {
-			return errWritten
-		}
+	err := q.onBucket(true, "s3:PutBucketTagging", func(tx store.Tx, b *model.Bucket) error {
 		b.Tags = nil
 		return state.PutBucket(tx, b)
 	})
