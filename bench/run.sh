@@ -19,7 +19,8 @@
 #                        programs were busy during it; the quietest attempt is kept (default 1)
 #   BENCH_MINIO_VERSION  MinIO module version to build instead of the newest
 #   BENCH_OUT            report path (default bench/RESULTS.md)
-#   BENCH_KEEP=1         keep the scratch directory (data dirs, logs, raw results)
+#   BENCH_KEEP=1         keep the scratch directory (data dirs, logs, raw results);
+#                        a full run writes ~6 GiB per durable target, deleted as it goes
 #   BENCH_CPUPROFILE=1   pass --cpuprofile to verdict serve (needs that flag)
 #
 # Binaries (verdict, loadgen, sink, report, MinIO) are cached under
@@ -192,6 +193,14 @@ loadgen() {
 
 note() { printf '%s\n' "$*" >>"$notes"; }
 
+# drop_data removes a target's data directory as soon as it is done with:
+# a full run writes several GiB of 1 MiB objects per durable target.
+drop_data() {
+	if [ "${BENCH_KEEP:-0}" != 1 ]; then
+		rm -rf "${scratch:?}/$1"
+	fi
+}
+
 log "building verdict, loadgen, sink, report"
 run go build -o "$bin/verdict" ./cmd/verdict
 run go build -o "$bin/loadgen" ./bench/loadgen
@@ -225,6 +234,7 @@ for target in $targets; do
 		wait_http "http://127.0.0.1:$port/" "$server_pid"
 		loadgen verdict "$port" "$server_pid" --access-key 111111111111 --secret-key test
 		stop_pid "$server_pid"
+		drop_data verdict-data
 		if [ -f "$scratch/verdict.cpu.pprof" ]; then
 			cp "$scratch/verdict.cpu.pprof" "$cache/verdict.cpu.pprof"
 			log "CPU profile: $cache/verdict.cpu.pprof (go tool pprof -top $bin/verdict $cache/verdict.cpu.pprof)"
@@ -246,6 +256,7 @@ for target in $targets; do
 		wait_http "http://127.0.0.1:$port/minio/health/live" "$server_pid"
 		loadgen minio "$port" "$server_pid" --access-key benchadmin --secret-key benchsecret
 		stop_pid "$server_pid"
+		drop_data minio-data
 		note "- **minio**: github.com/minio/minio@$version built with \`go install\` from the Go module proxy, single drive on a fresh directory, defaults as shipped (object metadata written with O_DSYNC / fdatasync); browser, update checks and call-home off."
 		;;
 	moto)
