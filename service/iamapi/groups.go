@@ -125,34 +125,13 @@ type listGroupsResult struct {
 // listGroups implements ListGroups.
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListGroups.html
 func listGroups(q *request) (any, error) {
-	p := q.params()
-	prefix := p.pathPrefix("PathPrefix")
-	pr := p.page()
-	if err := p.err(); err != nil {
-		return nil, err
-	}
-	if err := q.authorize("iam:ListGroups", "arn:aws:iam::"+q.account+":group"+prefix, nil); err != nil {
-		return nil, err
-	}
-	var out listGroupsResult
-	err := q.view(func(tx store.Tx) error {
-		all, err := state.ListGroups(tx, q.account)
-		if err != nil {
-			return err
-		}
-		all = filterPath(all, prefix, func(g *model.Group) string { return g.Path })
-		page, next, more := paginate(all, func(g *model.Group) string { return strings.ToLower(g.Name) }, pr)
-		out.Groups = make([]xmlGroup, 0, len(page))
-		for i := range page {
-			out.Groups = append(out.Groups, groupXML(&page[i]))
-		}
-		out.Marker, out.IsTruncated = next, more
-		return nil
-	})
+	groups, marker, more, err := listByPath(q, "iam:ListGroups", "group", state.ListGroups,
+		func(g *model.Group) string { return g.Path }, func(g *model.Group) string { return g.Name },
+		func(g *model.Group) xmlGroup { return groupXML(g) })
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return listGroupsResult{Groups: groups, IsTruncated: more, Marker: marker}, nil
 }
 
 // deleteGroup implements DeleteGroup: the group must have no users and no

@@ -1,8 +1,6 @@
 package iamapi
 
 import (
-	"strings"
-
 	"github.com/verdict-project/verdict/engine/condition"
 	"github.com/verdict-project/verdict/engine/policy"
 	"github.com/verdict-project/verdict/model"
@@ -137,34 +135,13 @@ type listRolesResult struct {
 // "on resource: arn:aws:iam::123456789012:role/").
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListRoles.html
 func listRoles(q *request) (any, error) {
-	p := q.params()
-	prefix := p.pathPrefix("PathPrefix")
-	pr := p.page()
-	if err := p.err(); err != nil {
-		return nil, err
-	}
-	if err := q.authorize("iam:ListRoles", "arn:aws:iam::"+q.account+":role"+prefix, nil); err != nil {
-		return nil, err
-	}
-	var out listRolesResult
-	err := q.view(func(tx store.Tx) error {
-		all, err := state.ListRoles(tx, q.account)
-		if err != nil {
-			return err
-		}
-		all = filterPath(all, prefix, func(r *model.Role) string { return r.Path })
-		page, next, more := paginate(all, func(r *model.Role) string { return strings.ToLower(r.Name) }, pr)
-		out.Roles = make([]xmlRole, 0, len(page))
-		for i := range page {
-			out.Roles = append(out.Roles, roleXML(&page[i], false))
-		}
-		out.Marker, out.IsTruncated = next, more
-		return nil
-	})
+	roles, marker, more, err := listByPath(q, "iam:ListRoles", "role", state.ListRoles,
+		func(r *model.Role) string { return r.Path }, func(r *model.Role) string { return r.Name },
+		func(r *model.Role) xmlRole { return roleXML(r, false) })
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return listRolesResult{Roles: roles, IsTruncated: more, Marker: marker}, nil
 }
 
 // modifiableRole loads a role for a write, refusing Identity Center's.

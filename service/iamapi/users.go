@@ -155,34 +155,13 @@ type listUsersResult struct {
 // arn:aws:iam::ACCOUNT:user followed by the path prefix.
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListUsers.html
 func listUsers(q *request) (any, error) {
-	p := q.params()
-	prefix := p.pathPrefix("PathPrefix")
-	pr := p.page()
-	if err := p.err(); err != nil {
-		return nil, err
-	}
-	if err := q.authorize("iam:ListUsers", "arn:aws:iam::"+q.account+":user"+prefix, nil); err != nil {
-		return nil, err
-	}
-	var out listUsersResult
-	err := q.view(func(tx store.Tx) error {
-		all, err := state.ListUsers(tx, q.account)
-		if err != nil {
-			return err
-		}
-		all = filterPath(all, prefix, func(u *model.User) string { return u.Path })
-		page, next, more := paginate(all, func(u *model.User) string { return strings.ToLower(u.Name) }, pr)
-		out.Users = make([]xmlUser, 0, len(page))
-		for i := range page {
-			out.Users = append(out.Users, userXML(&page[i], false))
-		}
-		out.Marker, out.IsTruncated = next, more
-		return nil
-	})
+	users, marker, more, err := listByPath(q, "iam:ListUsers", "user", state.ListUsers,
+		func(u *model.User) string { return u.Path }, func(u *model.User) string { return u.Name },
+		func(u *model.User) xmlUser { return userXML(u, false) })
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return listUsersResult{Users: users, IsTruncated: more, Marker: marker}, nil
 }
 
 // filterPath keeps the items whose path starts with prefix.
