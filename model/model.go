@@ -197,16 +197,20 @@ type Encryption struct {
 	BucketKeyEnabled bool   `json:"bucketKeyEnabled,omitempty"`
 }
 
-// Object is an S3 object's metadata; its bytes are a blob.
+// Object is an S3 object's metadata; its bytes are a blob or, for small
+// objects, an inline record.
 type Object struct {
-	Bucket       string            `json:"bucket"`
-	Key          string            `json:"key"`
-	Size         int64             `json:"size"`
-	ETag         string            `json:"etag"` // with quotes
-	LastModified time.Time         `json:"lastModified"`
-	Owner        string            `json:"owner"` // account ID
-	ACL          acl.ACL           `json:"acl"`
-	BlobID       string            `json:"blob"`
+	Bucket       string    `json:"bucket"`
+	Key          string    `json:"key"`
+	Size         int64     `json:"size"`
+	ETag         string    `json:"etag"` // with quotes
+	LastModified time.Time `json:"lastModified"`
+	Owner        string    `json:"owner"` // account ID
+	ACL          acl.ACL   `json:"acl"`
+	BlobID       string    `json:"blob"`
+	// Inline says the bytes are a record of the store (table
+	// s3.objectdata, key BlobID) rather than a blob file.
+	Inline       bool              `json:"inline,omitempty"`
 	ContentType  string            `json:"contentType,omitempty"`
 	Headers      map[string]string `json:"headers,omitempty"` // Content-Encoding, Cache-Control, ...
 	Metadata     map[string]string `json:"metadata,omitempty"`

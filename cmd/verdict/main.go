@@ -21,6 +21,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -103,10 +104,18 @@ func env(name, def string) string {
 	return def
 }
 
+// envBool reports whether the environment variable is set to a true value
+// (1, t, true, ...; see strconv.ParseBool).
+func envBool(name string) bool {
+	b, _ := strconv.ParseBool(os.Getenv(name))
+	return b
+}
+
 type serveConfig struct {
 	addr, data, world, rootSecret, region string
 	logCap                                int
 	cpuProfile                            string
+	sealSSES3                             bool
 	// endpointListeners are --endpoint-listener vpce-ID=HOST:PORT pairs.
 	endpointListeners listFlag
 }
@@ -128,6 +137,7 @@ func serveFlags(args []string, stderr io.Writer) (*serveConfig, error) {
 	fs.StringVar(&c.region, "region", env("VERDICT_REGION", env("AWS_DEFAULT_REGION", "us-east-1")), "region served (env VERDICT_REGION)")
 	fs.Var(&c.endpointListeners, "endpoint-listener", "VPC endpoint listener, vpce-ID=127.0.0.2:4567 (repeatable; loopback only)")
 	fs.IntVar(&c.logCap, "decision-log", 10000, "decisions kept in the decision log (persisted in the data directory)")
+	fs.BoolVar(&c.sealSSES3, "seal-sse-s3", envBool("VERDICT_SEAL_SSE_S3"), "also encrypt SSE-S3 objects at rest in the data directory (SSE-KMS objects always are) (env VERDICT_SEAL_SSE_S3)")
 	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile (go tool pprof) to this file until the server stops")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -181,7 +191,11 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	env := &service.Env{Store: db, Blobs: s3api.EncryptedBlobs(db.Blobs(), kms.Keyring()), Compiler: inputs.NewCompiler(), Log: dlog.Log,
+	sealing := s3api.SealKMS
+	if cfg.sealSSES3 {
+		sealing = s3api.SealAll
+	}
+	env := &service.Env{Store: db, Blobs: s3api.ObjectBlobs(db.Blobs(), kms.Keyring(), sealing), Compiler: inputs.NewCompiler(), Log: dlog.Log,
 		Region: cfg.region, RootSecret: cfg.rootSecret}
 	s3api.UseKMS(env, kms)
 	srv := server.New(env, time.Now)

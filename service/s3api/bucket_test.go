@@ -132,7 +132,7 @@ func TestDeleteBucket(t *testing.T) {
 	if n := e.count(state.Parts, ""); n != 0 {
 		t.Errorf("%d parts left", n)
 	}
-	if n := e.countBlobs(); n != 1 {
+	if n := e.countData(); n != 1 {
 		t.Errorf("%d blobs, want 1 (full-b/k)", n)
 	}
 }

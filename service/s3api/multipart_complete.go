@@ -153,7 +153,7 @@ func completeMultipartUpload(q *request) {
 			}
 		}
 		if prev != nil {
-			if err := deleteLayout(tx, prev); err != nil {
+			if err := deleteObjectData(tx, prev); err != nil {
 				return err
 			}
 		}

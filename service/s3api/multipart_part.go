@@ -178,7 +178,7 @@ func uploadPartCopy(q *request) {
 	if q.done(q.sseRead(sobj)) || q.done(q.ssePart(t.upload)) {
 		return
 	}
-	rd, err := q.openSource(sobj)
+	rd, err := q.openObject(sobj, nil)
 	if q.done(err) {
 		return
 	}

@@ -1,7 +1,6 @@
 package s3api
 
 import (
-	"errors"
 	"io"
 	"net/http"
 	"strconv"
@@ -55,19 +54,6 @@ func (q *request) authorizeCopySource(tx store.Tx, src copySource) (*copySourceO
 		return nil, err
 	}
 	return &copySourceObject{src: src, bucket: b, obj: obj}, nil
-}
-
-// openSource opens the source's bytes, or NoSuchKey if the object was
-// deleted since it was authorized.
-func (q *request) openSource(o *model.Object) (io.ReadSeekCloser, error) {
-	rd, err := q.sseOpen(o.BlobID)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, noSuchKey(o.Key)
-	}
-	if err != nil {
-		return nil, awserr.InternalError()
-	}
-	return rd, nil
 }
 
 // copyObject implements CopyObject: read permission on the source, write
@@ -181,23 +167,24 @@ func copyObject(q *request) {
 		return
 	}
 	obj.SSE = sse
-	rd, err := q.openSource(sobj)
+	rd, err := q.openObject(sobj, nil)
 	if q.done(err) {
 		return
 	}
 	sums := sigv4.NewChecksums(sigv4.MD5, alg)
-	id, n, e := q.writeBlob(io.LimitReader(rd, sobj.Size), sums, maxSinglePut, sobj.Size)
+	data, n, e := q.writeObjectData(io.LimitReader(rd, sobj.Size), sums, maxSinglePut, sobj.Size)
 	_ = rd.Close()
 	if e != nil {
 		q.fail(e)
 		return
 	}
-	obj.BlobID, obj.Size, obj.ETag = id, n, `"`+md5Hex(sums)+`"`
+	data.setOn(obj)
+	obj.Size, obj.ETag = n, `"`+md5Hex(sums)+`"`
 	obj.Checksums = map[string]string{string(alg): sums.Sum(alg)}
 	obj.ChecksumType = checksumFullObject
-	old, err := q.commitObject(obj, plan, conds)
+	old, err := q.commitObject(obj, data, plan, conds)
 	if err != nil {
-		_ = q.Blobs.Remove(id)
+		q.discard(data)
 		q.done(err)
 		return
 	}

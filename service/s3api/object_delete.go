@@ -77,11 +77,11 @@ func deleteObject(q *request) {
 	q.w.WriteHeader(http.StatusNoContent)
 }
 
-// removeObject deletes an object's record and layout; the caller removes
-// its blob once the transaction has committed.
+// removeObject deletes an object's record, layout and inline bytes; the
+// caller removes its blob file once the transaction has committed.
 func removeObject(tx store.Tx, o *model.Object) error {
 	if err := tx.Delete(state.Objects, state.ObjectKey(o.Bucket, o.Key)); err != nil {
 		return err
 	}
-	return deleteLayout(tx, o)
+	return deleteObjectData(tx, o)
 }

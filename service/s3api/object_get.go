@@ -1,7 +1,7 @@
 package s3api
 
 import (
-	"io"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -72,6 +72,7 @@ func getObject(q *request) {
 	}
 	var obj *model.Object
 	var lay *layout
+	var inline []byte
 	err := q.view(func(tx store.Tx) error {
 		bucket, err := q.bucketFor(tx, q.bucket, "x-amz-expected-bucket-owner")
 		if err != nil {
@@ -81,7 +82,16 @@ func getObject(q *request) {
 			return err
 		}
 		if partNumber > 0 {
-			lay, err = getLayout(tx, obj)
+			if lay, err = getLayout(tx, obj); err != nil {
+				return err
+			}
+		}
+		if obj.Inline && q.r.Method == http.MethodGet {
+			// Read the bytes in the snapshot that found the record, so a
+			// concurrent overwrite cannot make them disappear in between.
+			if inline, err = tx.Get(objectDataTable, obj.BlobID); errors.Is(err, store.ErrNotFound) {
+				return noSuchKey(obj.Key)
+			}
 		}
 		return err
 	})
@@ -187,17 +197,19 @@ func getObject(q *request) {
 		q.w.WriteHeader(status)
 		return
 	}
-	rd, err := q.sseOpen(obj.BlobID)
+	rd, err := q.openObject(obj, inline)
 	if err != nil {
+		// The object was deleted since its record was read (NoSuchKey) or
+		// its bytes do not read back.
 		h.Del("Content-Length")
 		h.Del("Content-Range")
-		q.fail(awserr.InternalError())
+		q.failErr(err)
 		return
 	}
 	defer rd.Close()
 	q.w.WriteHeader(status)
 	if n > 0 {
-		_, _ = io.Copy(q.w, io.NewSectionReader(rd, section.first, n))
+		sendBody(q.w, rd, section.first, n)
 	}
 }
 

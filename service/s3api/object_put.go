@@ -244,17 +244,18 @@ func putObject(q *request) {
 	if q.done(err) {
 		return
 	}
-	id, n, e := q.writeBlob(q.r.Body, sums, q.putLimit(), size)
+	data, n, e := q.writeObjectData(q.r.Body, sums, q.putLimit(), size)
 	if e != nil {
 		q.fail(e)
 		return
 	}
-	obj.BlobID, obj.Size, obj.ETag = id, n, `"`+md5Hex(sums)+`"`
+	data.setOn(obj)
+	obj.Size, obj.ETag = n, `"`+md5Hex(sums)+`"`
 	obj.Checksums = map[string]string{string(alg): sums.Sum(alg)}
 	obj.ChecksumType = checksumFullObject
-	old, err := q.commitObject(obj, plan, conds)
+	old, err := q.commitObject(obj, data, plan, conds)
 	if err != nil {
-		_ = q.Blobs.Remove(id)
+		q.discard(data)
 		q.done(err)
 		return
 	}
@@ -267,10 +268,11 @@ func putObject(q *request) {
 	q.w.WriteHeader(http.StatusOK)
 }
 
-// commitObject records obj (whose blob is already committed), re-checking
-// that the bucket still exists and the write conditions still hold. It
-// returns the object it replaced, whose blob the caller removes.
-func (q *request) commitObject(obj *model.Object, plan *writePlan, conds writeConditions) (*model.Object, error) {
+// commitObject records obj and its inline bytes (a blob file is already
+// committed), re-checking that the bucket still exists and the write
+// conditions still hold. It returns the object it replaced, whose blob the
+// caller removes.
+func (q *request) commitObject(obj *model.Object, data *objectData, plan *writePlan, conds writeConditions) (*model.Object, error) {
 	var old *model.Object
 	err := q.update(func(tx store.Tx) error {
 		if _, err := getBucket(tx, obj.Bucket); err != nil {
@@ -287,9 +289,12 @@ func (q *request) commitObject(obj *model.Object, plan *writePlan, conds writeCo
 		}
 		old = prev
 		if prev != nil && prev.BlobID != obj.BlobID {
-			if err := deleteLayout(tx, prev); err != nil {
+			if err := deleteObjectData(tx, prev); err != nil {
 				return err
 			}
+		}
+		if err := putObjectData(tx, obj, data); err != nil {
+			return err
 		}
 		return state.PutObject(tx, obj)
 	})
@@ -300,7 +305,7 @@ func (q *request) commitObject(obj *model.Object, plan *writePlan, conds writeCo
 // a crash here leaves an orphan blob for blob.Collect, never a dangling
 // record.
 func (q *request) dropBlob(old *model.Object) {
-	if old == nil || old.BlobID == "" {
+	if old == nil || old.BlobID == "" || old.Inline {
 		return
 	}
 	_ = q.Blobs.Remove(old.BlobID)
@@ -362,10 +367,8 @@ func stripAWSChunked(v string) string {
 	return strings.Join(keep, ",")
 }
 
-// writeBlob streams body into a new blob, computing sums on the way, and
-// commits it only when the whole body arrived and every checksum (including
-// the ones the signature layer verifies) matched: nothing is left behind
-// otherwise. expect is the size the body must have (-1: any). It returns
+// writeBlob streams body into a new blob file and commits it only when the
+// whole body arrived and every checksum matched (see receive). It returns
 // the blob's id and size.
 func (q *request) writeBlob(body io.Reader, sums *sigv4.Checksums, limit, expect int64) (string, int64, *awserr.Error) {
 	bw, err := q.sseCreate()
@@ -373,26 +376,39 @@ func (q *request) writeBlob(body io.Reader, sums *sigv4.Checksums, limit, expect
 		return "", 0, awserr.InternalError()
 	}
 	defer func() { _ = bw.Abort() }()
-	n, err := io.Copy(io.MultiWriter(bw, sums), io.LimitReader(body, limit+1))
-	if err != nil {
-		var e *awserr.Error
-		if errors.As(err, &e) {
-			return "", 0, e
-		}
-		return "", 0, awserr.New("IncompleteBody", http.StatusBadRequest, "You did not provide the number of bytes specified by the Content-Length HTTP header.")
-	}
-	if n > limit {
-		return "", 0, entityTooLarge(n, limit)
-	}
-	if expect >= 0 && n != expect {
-		return "", 0, awserr.New("IncompleteBody", http.StatusBadRequest, "You did not provide the number of bytes specified by the Content-Length HTTP header.")
-	}
-	if err := sums.Verify(); err != nil {
-		return "", 0, awserr.As(err)
+	n, e := q.receive(bw, body, sums, limit, expect)
+	if e != nil {
+		return "", 0, e
 	}
 	id, err := bw.Commit()
 	if err != nil {
 		return "", 0, awserr.InternalError()
 	}
 	return id, n, nil
+}
+
+// receive copies body into w, computing sums on the way, and checks that
+// the whole body arrived (expect is the size it must have, -1: any), that
+// it is within limit and that every checksum (including the ones the
+// signature layer verifies) matched. The caller commits w only when it
+// returns no error, so nothing is left behind otherwise.
+func (q *request) receive(w io.Writer, body io.Reader, sums *sigv4.Checksums, limit, expect int64) (int64, *awserr.Error) {
+	n, err := io.Copy(io.MultiWriter(w, sums), io.LimitReader(body, limit+1))
+	if err != nil {
+		var e *awserr.Error
+		if errors.As(err, &e) {
+			return 0, e
+		}
+		return 0, awserr.New("IncompleteBody", http.StatusBadRequest, "You did not provide the number of bytes specified by the Content-Length HTTP header.")
+	}
+	if n > limit {
+		return 0, entityTooLarge(n, limit)
+	}
+	if expect >= 0 && n != expect {
+		return 0, awserr.New("IncompleteBody", http.StatusBadRequest, "You did not provide the number of bytes specified by the Content-Length HTTP header.")
+	}
+	if err := sums.Verify(); err != nil {
+		return 0, awserr.As(err)
+	}
+	return n, nil
 }

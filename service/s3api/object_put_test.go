@@ -60,7 +60,7 @@ func TestPutObjectChecksums(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			blobs := e.countBlobs()
+			blobs := e.countData()
 			h := http.Header{}
 			for k, v := range tt.headers {
 				h.Set(k, v)
@@ -72,7 +72,7 @@ func TestPutObjectChecksums(t *testing.T) {
 			}
 			if tt.status != 200 {
 				// Nothing persisted: no record, no blob.
-				if n := e.countBlobs(); n != blobs {
+				if n := e.countData(); n != blobs {
 					t.Errorf("%d blobs after a failed PUT, %d before", n, blobs)
 				}
 				if r := e.do(acctB, http.MethodHead, key, nil, nil); r.status != 404 {
@@ -127,7 +127,7 @@ func TestPutObjectTrailerChecksum(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			blobs := e.countBlobs()
+			blobs := e.countData()
 			h := http.Header{
 				"X-Amz-Content-Sha256":         {"STREAMING-UNSIGNED-PAYLOAD-TRAILER"},
 				"Content-Encoding":             {"aws-chunked"},
@@ -140,7 +140,7 @@ func TestPutObjectTrailerChecksum(t *testing.T) {
 				t.Fatalf("got %d %s, want %d %s: %s", r.status, errCode(r.body), tt.status, tt.code, r.body)
 			}
 			if tt.status != 200 {
-				if e.countBlobs() != blobs {
+				if e.countData() != blobs {
 					t.Error("a blob was left behind")
 				}
 				return
@@ -248,7 +248,7 @@ func TestPutObjectConditional(t *testing.T) {
 	if r := e.do(acctB, http.MethodGet, "/cond-b/k", nil, nil); r.body != "v3" {
 		t.Errorf("object is %q, want v3", r.body)
 	}
-	if n := e.countBlobs(); n != 1 {
+	if n := e.countData(); n != 1 {
 		t.Errorf("%d blobs, want 1", n)
 	}
 }
@@ -276,7 +276,7 @@ func TestPutObjectBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			blobs := e.countBlobs()
+			blobs := e.countData()
 			h := http.Header{}
 			for k, v := range tt.headers {
 				h.Set(k, v)
@@ -285,7 +285,7 @@ func TestPutObjectBadInput(t *testing.T) {
 			if r.status != tt.status || errCode(r.body) != tt.code {
 				t.Fatalf("got %d %s, want %d %s: %s", r.status, errCode(r.body), tt.status, tt.code, r.body)
 			}
-			if tt.status != 200 && e.countBlobs() != blobs {
+			if tt.status != 200 && e.countData() != blobs {
 				t.Errorf("a blob was left behind")
 			}
 		})

@@ -48,7 +48,7 @@ func deleteObjects(q *request) {
 				out.Errors = append(out.Errors, s3xml.DeleteError{Key: id.Key, VersionID: id.VersionID, Code: e.Code, Message: e.Message})
 				continue
 			}
-			if o != nil {
+			if o != nil && !o.Inline {
 				blobs = append(blobs, o.BlobID)
 			}
 			if !del.Quiet {

@@ -15,41 +15,71 @@ import (
 	"github.com/verdict-project/verdict/store/blob"
 )
 
-// Objects are encrypted at rest (SSE-S3 is S3's default since January 2023):
-// every blob gets its own random 256-bit data key, wrapped by the server's
-// master key and kept in the blob's header, and its bytes are sealed with
-// AES-256-GCM in chunks of sseChunk bytes, so a range read decrypts only
-// the chunks it covers.
+// Every object's stored bytes begin with a header that says how they are
+// kept, so a reader never has to guess:
+//
+//	"VSSE" 0x00                      plain: the object's bytes follow as they are
+//	"VSSE" 0x01 len16 wrapped-key    SSE-S3 sealed: a per-blob data key wrapped
+//	                                 by the server's master key
+//	"VSSE" 0x02 len16 salt           SSE-KMS sealed: the chunk key derives from
+//	                                 the object's KMS data key and the salt
+//
+// Sealed bytes are AES-256-GCM in chunks of sseChunk bytes, so a range read
+// decrypts only the chunks it covers. Blobs without the magic were written
+// before the header existed and are read as they are.
+//
+// SSE-KMS objects are always sealed with their KMS data key: that is what
+// makes the key policy and grants matter for reading them. Sealing SSE-S3
+// objects is optional (SealAll) and off in `verdict serve` by default,
+// because S3-managed keys are not observable through any API: S3 reports
+// x-amz-server-side-encryption: AES256 and decrypts for every caller the
+// policies allow, which verdict does either way. Unsealed objects can be
+// sent to the socket by the kernel (sendfile), which sealing rules out.
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingServerSideEncryption.html
 
 const (
 	sseMagic = "VSSE"
+	// ssePlain blobs hold the object's bytes unchanged after the header;
 	// sseVersion blobs carry their data key wrapped by the master key
 	// (SSE-S3); sseKeyed blobs carry a salt, and their chunk key is derived
 	// from a data key kept outside the blob (the SSE-KMS data key, which
 	// only KMS can unwrap).
+	ssePlain   = 0
 	sseVersion = 1
 	sseKeyed   = 2
 	sseSaltLen = 16
 	sseChunk   = 64 << 10
 	sseTag     = 16
 	sseLabel   = "s3-blob"
+	// ssePlainHeader is the length of a plain blob's header.
+	ssePlainHeader = len(sseMagic) + 1
 )
 
 // errSSECorrupt reports a blob whose encryption does not check out.
 var errSSECorrupt = errors.New("s3api: encrypted blob is corrupt")
 
-// EncryptedBlobs wraps a blob store so that every blob written is encrypted
-// with a fresh data key wrapped by the keyring's master key. Blobs without
-// the encryption header (written before encryption was on) are read as
-// they are.
-func EncryptedBlobs(inner blob.Store, kr *kmsapi.Keyring) blob.Store {
-	return &sseStore{inner: inner, kr: kr}
+// Sealing says which objects' bytes ObjectBlobs encrypts at rest.
+type Sealing int
+
+const (
+	// SealKMS seals SSE-KMS objects only; SSE-S3 objects are stored as
+	// they are (behind the plain header).
+	SealKMS Sealing = iota
+	// SealAll also seals SSE-S3 objects, each with a fresh data key
+	// wrapped by the keyring's master key.
+	SealAll
+)
+
+// ObjectBlobs wraps a blob store for object bytes: every blob written gets
+// the header above and is sealed as sealing says (SSE-KMS objects always).
+func ObjectBlobs(inner blob.Store, kr *kmsapi.Keyring, sealing Sealing) blob.Store {
+	return &sseStore{inner: inner, kr: kr, sealS3: sealing == SealAll}
 }
 
 type sseStore struct {
-	inner blob.Store
-	kr    *kmsapi.Keyring
+	inner  blob.Store
+	kr     *kmsapi.Keyring
+	sealS3 bool
 }
 
 // Remove implements blob.Store.
@@ -100,6 +130,20 @@ func (s *sseStore) createWith(dataKey []byte) (blob.Writer, error) {
 	w, err := s.inner.Create()
 	if err != nil {
 		return nil, err
+	}
+	return s.wrapWriter(w, dataKey)
+}
+
+// wrapWriter writes the header to w and returns the writer the object's
+// bytes go to: w itself for a plain blob, a sealing writer otherwise. On
+// error it aborts w.
+func (s *sseStore) wrapWriter(w blob.Writer, dataKey []byte) (blob.Writer, error) {
+	if dataKey == nil && !s.sealS3 {
+		if _, err := w.Write([]byte{'V', 'S', 'S', 'E', ssePlain}); err != nil {
+			_ = w.Abort()
+			return nil, err
+		}
+		return w, nil
 	}
 	var hdr, dek []byte
 	if dataKey == nil {
@@ -196,16 +240,30 @@ func (s *sseStore) openWith(id string, dataKey []byte) (blob.Reader, error) {
 	if err != nil {
 		return nil, err
 	}
+	return s.wrapReader(r, dataKey)
+}
+
+// wrapReader returns a reader of the object's bytes kept in r, which it
+// takes over (closing it on error).
+func (s *sseStore) wrapReader(r blob.Reader, dataKey []byte) (blob.Reader, error) {
 	head := make([]byte, 7)
-	if r.Size() < 7 {
+	if r.Size() < int64(ssePlainHeader) {
 		return r, nil
 	}
-	if _, err := r.ReadAt(head, 0); err != nil || string(head[:4]) != sseMagic {
+	n, err := r.ReadAt(head, 0)
+	if (err != nil && !(errors.Is(err, io.EOF) && n >= ssePlainHeader)) || string(head[:4]) != sseMagic {
 		if _, err := r.Seek(0, io.SeekStart); err != nil {
 			r.Close()
 			return nil, err
 		}
 		return r, nil
+	}
+	if head[4] == ssePlain {
+		return newPlainReader(r, int64(ssePlainHeader)), nil
+	}
+	if r.Size() < 7 {
+		r.Close()
+		return nil, errSSECorrupt
 	}
 	if head[4] != sseVersion && head[4] != sseKeyed {
 		r.Close()

@@ -16,7 +16,7 @@ func TestEncryptedBlobs(t *testing.T) {
 		t.Fatal(err)
 	}
 	inner := memory.NewBlobs()
-	s := EncryptedBlobs(inner, kr)
+	s := ObjectBlobs(inner, kr, SealAll)
 	for _, tt := range []struct {
 		name string
 		size int

@@ -18,7 +18,7 @@ func FuzzSSEBlob(f *testing.F) {
 		f.Fatal(err)
 	}
 	inner := memory.NewBlobs()
-	s := EncryptedBlobs(inner, kr)
+	s := ObjectBlobs(inner, kr, SealAll)
 	w, _ := s.Create()
 	_, _ = w.Write([]byte("seed object"))
 	id, _ := w.Commit()

@@ -155,6 +155,24 @@ func (q *request) sseCreate() (blob.Writer, error) {
 	return q.Blobs.Create()
 }
 
+// sseWrap returns the writer of a new object's bytes kept in w: sealed
+// with the request's SSE-KMS data key when it has one, else as the blob
+// store seals SSE-S3 objects.
+func (q *request) sseWrap(w blob.Writer) (blob.Writer, error) {
+	if s, ok := q.Blobs.(*sseStore); ok {
+		return s.wrapWriter(w, q.dek(writeDEK))
+	}
+	return w, nil
+}
+
+// sseWrapReader returns the reader of an object's bytes kept in r.
+func (q *request) sseWrapReader(r blob.Reader) (blob.Reader, error) {
+	if s, ok := q.Blobs.(*sseStore); ok {
+		return s.wrapReader(r, q.dek(readDEK))
+	}
+	return r, nil
+}
+
 // sseOpen opens a blob the request reads, with its SSE-KMS data key when
 // it has one.
 func (q *request) sseOpen(id string) (blob.Reader, error) {

@@ -48,7 +48,7 @@ func newSSEEnv(t testing.TB, encrypt bool) *sseEnv {
 	raw := memory.NewBlobs()
 	var blobs blob.Store = raw
 	if encrypt {
-		blobs = EncryptedBlobs(raw, k.Keyring())
+		blobs = ObjectBlobs(raw, k.Keyring(), SealAll)
 	}
 	env := &service.Env{Store: memory.New(), Blobs: blobs, Compiler: inputs.NewCompiler(), Log: decisionlog.New(100),
 		Region: "us-east-1", RootSecret: rootSecret}

@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/verdict-project/verdict/store"
@@ -64,6 +65,17 @@ type Reader interface {
 	io.ReaderAt
 	// Size returns the blob's length in bytes.
 	Size() int64
+}
+
+// FileReader is a Reader whose bytes are exactly the contents of one file
+// on the local file system. Callers that send a blob to a socket use the
+// file itself, so that the kernel copies the bytes (sendfile(2)) instead of
+// the process.
+type FileReader interface {
+	Reader
+	// OSFile returns the open file, owned by the Reader: the caller may
+	// seek and read it but must not close it.
+	OSFile() *os.File
 }
 
 // Info describes a committed blob.

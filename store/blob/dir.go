@@ -194,6 +194,9 @@ type fileReader struct {
 
 func (r *fileReader) Size() int64 { return r.size }
 
+// OSFile implements FileReader.
+func (r *fileReader) OSFile() *os.File { return r.File }
+
 // bufPool recycles write buffers, which are large next to small blobs.
 var bufPool = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 64<<10) }}
 
