@@ -86,7 +86,7 @@ func TestMultipartUpload(t *testing.T) {
 	if n := e.count(state.Parts, ""); n != 0 {
 		t.Errorf("%d part records left", n)
 	}
-	if n := e.countBlobs(); n != 1 {
+	if n := e.countData(); n != 1 {
 		t.Errorf("%d blobs, want the assembled object only", n)
 	}
 	// The object, whole and by part.
@@ -186,17 +186,17 @@ func TestMultipartErrors(t *testing.T) {
 		t.Errorf("object after completing part 2 alone: %q %s", r.body, r.header.Get("ETag"))
 	}
 	// Abort removes the parts and their blobs.
-	blobs := e.countBlobs()
+	blobs := e.countData()
 	id2 := newUpload()
 	uploadPart(id2, 1, small)
 	uploadPart(id2, 1, small) // replacing a part frees the old blob
-	if n := e.countBlobs(); n != blobs+1 {
+	if n := e.countData(); n != blobs+1 {
 		t.Errorf("%d blobs with one part, want %d", n, blobs+1)
 	}
 	if r := e.do(acctB, http.MethodDelete, "/mpu-b/k?uploadId="+id2, nil, nil); r.status != 204 {
 		t.Errorf("abort: %d %s", r.status, r.body)
 	}
-	if n := e.countBlobs(); n != blobs {
+	if n := e.countData(); n != blobs {
 		t.Errorf("%d blobs after abort, want %d", n, blobs)
 	}
 }

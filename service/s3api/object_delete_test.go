@@ -45,7 +45,7 @@ func TestDeleteObject(t *testing.T) {
 			}
 		})
 	}
-	if n := e.countBlobs(); n != 0 {
+	if n := e.countData(); n != 0 {
 		t.Errorf("%d blobs left after deleting every object", n)
 	}
 }
