@@ -8,6 +8,8 @@ package model
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/verdict-project/verdict/engine/acl"
@@ -254,4 +256,42 @@ type Part struct {
 	BlobID       string            `json:"blob"`
 	LastModified time.Time         `json:"lastModified"`
 	Checksums    map[string]string `json:"checksums,omitempty"`
+}
+
+// Clone returns a copy of a that shares no memory with it.
+func (a *Account) Clone() *Account {
+	c := *a
+	return &c
+}
+
+// Clone returns a copy of b that shares no memory with it.
+func (b *Bucket) Clone() *Bucket {
+	c := *b
+	c.ACL = b.ACL.Clone()
+	if b.PublicAccess != nil {
+		p := *b.PublicAccess
+		c.PublicAccess = &p
+	}
+	if b.Encryption != nil {
+		e := *b.Encryption
+		c.Encryption = &e
+	}
+	c.Tags = slices.Clone(b.Tags)
+	return &c
+}
+
+// Clone returns a copy of o that shares no memory with it.
+func (o *Object) Clone() *Object {
+	c := *o
+	c.ACL = o.ACL.Clone()
+	c.Headers = maps.Clone(o.Headers)
+	c.Metadata = maps.Clone(o.Metadata)
+	c.Checksums = maps.Clone(o.Checksums)
+	c.Tags = slices.Clone(o.Tags)
+	if o.SSE != nil {
+		s := *o.SSE
+		s.WrappedKey = slices.Clone(o.SSE.WrappedKey)
+		c.SSE = &s
+	}
+	return &c
 }

@@ -52,7 +52,7 @@ func Get[T any](tx store.Tx, table, key string) (*T, error) {
 // Account returns the account, creating it on first use: any 12-digit account
 // ID names an account that exists (the root-credential convention).
 func Account(tx store.Tx, id string, now time.Time) (*model.Account, error) {
-	a, err := Get[model.Account](tx, Accounts, id)
+	a, err := getCached[model.Account](tx, Accounts, id)
 	if err == nil {
 		return a, nil
 	}
@@ -68,7 +68,7 @@ func Account(tx store.Tx, id string, now time.Time) (*model.Account, error) {
 
 // LookupAccount returns the account without creating it.
 func LookupAccount(tx store.Tx, id string) (*model.Account, error) {
-	return Get[model.Account](tx, Accounts, id)
+	return getCached[model.Account](tx, Accounts, id)
 }
 
 // User returns an IAM user.
@@ -129,7 +129,7 @@ func Session(tx store.Tx, id string) (*model.Session, error) {
 
 // Bucket returns a bucket.
 func Bucket(tx store.Tx, name string) (*model.Bucket, error) {
-	return Get[model.Bucket](tx, Buckets, name)
+	return getCached[model.Bucket](tx, Buckets, name)
 }
 
 // PutBucket stores b.
@@ -141,7 +141,7 @@ func ObjectKey(bucket, key string) string { return bucket + "/" + key }
 
 // Object returns an object's metadata.
 func Object(tx store.Tx, bucket, key string) (*model.Object, error) {
-	return Get[model.Object](tx, Objects, ObjectKey(bucket, key))
+	return getCached[model.Object](tx, Objects, ObjectKey(bucket, key))
 }
 
 // PutObject stores o.

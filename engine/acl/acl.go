@@ -8,6 +8,7 @@ package acl
 
 import (
 	"errors"
+	"slices"
 	"strings"
 )
 
@@ -57,12 +58,15 @@ const (
 
 // Grantee is who a grant is for. Email grantees are resolved to canonical IDs
 // by the service when the ACL is stored, as S3 does.
+//
+// The JSON tags only leave empty fields out of stored records (an object
+// record carries its ACL); field names are unchanged.
 type Grantee struct {
 	Type        GranteeType
-	ID          string // canonical user ID
-	DisplayName string
-	URI         string // group URI
-	Email       string
+	ID          string `json:",omitempty"` // canonical user ID
+	DisplayName string `json:",omitempty"`
+	URI         string `json:",omitempty"` // group URI
+	Email       string `json:",omitempty"`
 }
 
 // Grant gives one permission to one grantee.
@@ -74,7 +78,7 @@ type Grant struct {
 // Owner is the owner of a bucket or object.
 type Owner struct {
 	ID          string // canonical user ID
-	DisplayName string
+	DisplayName string `json:",omitempty"`
 }
 
 // ACL is the access control list of a bucket or object.
@@ -315,3 +319,9 @@ func (b PublicAccessBlock) Merge(o PublicAccessBlock) PublicAccessBlock {
 // AllOn returns the settings S3 gives new buckets since April 2023.
 // https://aws.amazon.com/blogs/aws/heads-up-amazon-s3-security-changes-are-coming-in-april-of-2023/
 func AllOn() PublicAccessBlock { return PublicAccessBlock{true, true, true, true} }
+
+// Clone returns a copy of a that shares no memory with it.
+func (a ACL) Clone() ACL {
+	a.Grants = slices.Clone(a.Grants)
+	return a
+}
