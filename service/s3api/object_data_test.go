@@ -102,7 +102,7 @@ func TestObjectDataPlacement(t *testing.T) {
 	bodies := map[string][]byte{
 		"empty": {}, "one": {'x'}, "at-limit": randomBytes(inlineMax), "over-limit": randomBytes(inlineMax + 1),
 		// A body that begins like a stored header must read back as it is.
-		"header-like": append([]byte("VSSE\x01\x00\x10"), randomBytes(100)...),
+		"header-like":     append([]byte("VSSE\x01\x00\x10"), randomBytes(100)...),
 		"big-header-like": append([]byte("VSSE\x02\x00\x10"), randomBytes(inlineMax+100)...),
 	}
 	for _, k := range []string{"empty", "one", "at-limit", "over-limit", "header-like", "big-header-like"} {
