@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/verdict-project/verdict/store"
 	"github.com/verdict-project/verdict/store/memory"
 )
 
@@ -74,5 +75,58 @@ func TestPersistent(t *testing.T) {
 	}
 	if err := q.Flush(ctx); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestPersistentBatches: each flush is one record; trimming keeps the
+// records holding the last capacity entries; records of the older
+// one-entry-per-record layout still load.
+func TestPersistentBatches(t *testing.T) {
+	ctx := context.Background()
+	st := memory.New()
+	// One record in the old layout.
+	if err := st.Update(ctx, func(tx store.Tx) error {
+		return store.PutJSON(tx, Table, seqKey(1), Entry{Seq: 1, RequestID: "legacy"})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := Open(ctx, st, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := p.Find("legacy"); len(e) != 1 {
+		t.Fatalf("legacy record not loaded: %+v", e)
+	}
+	for flush := 0; flush < 8; flush++ {
+		for i := 0; i < 4; i++ {
+			p.Add(Entry{RequestID: fmt.Sprintf("f%d-%d", flush, i)})
+		}
+		if err := p.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	records := 0
+	if err := st.View(ctx, func(tx store.Tx) error {
+		return tx.Scan(Table, "", "", func(string, []byte) (bool, error) { records++; return true, nil })
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// 33 entries (sequence 1 is the legacy one), the last 10 (24 to 33)
+	// kept: they span the last three batches of four (22-25, 26-29,
+	// 30-33), so three records remain, or four while trimming lags.
+	if records < 3 || records > 4 {
+		t.Errorf("%d records after trimming, want 3 or 4", records)
+	}
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	q, err := Open(ctx, st, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	got := q.Query(0, nil)
+	if len(got) != 10 || got[0].RequestID != "f5-2" || got[9].RequestID != "f7-3" || got[9].Seq != 33 {
+		t.Fatalf("reloaded %d entries: first %+v last %+v", len(got), got[0], got[len(got)-1])
 	}
 }
