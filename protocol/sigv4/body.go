@@ -46,8 +46,11 @@ func (s *Signature) Body(r *http.Request, secret string) (io.ReadCloser, error) 
 	case "", UnsignedPayload:
 		return body, nil
 	case StreamingSignedPayload, StreamingSignedPayloadTrailer:
+		// The cache hands out the key Verify just used; a miss derives it
+		// without caching (only Verify adds proven keys).
+		dk, _, _ := signingKeys.get(secret, s.ScopeDate(), s.Region, s.Service)
 		signer := &chunkSigner{
-			key:         signingKey(secret, s.ScopeDate(), s.Region, s.Service),
+			key:         dk.key,
 			amzDate:     s.Date.UTC().Format(TimeFormat),
 			scope:       s.Scope,
 			prev:        s.Signature,

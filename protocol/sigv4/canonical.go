@@ -3,6 +3,7 @@ package sigv4
 import (
 	"cmp"
 	"net/http"
+	"net/textproto"
 	"net/url"
 	"slices"
 	"strconv"
@@ -18,25 +19,15 @@ import (
 //
 // where CanonicalHeaders ends with its own newline.
 
-// canonicalRequest joins the six parts.
-func canonicalRequest(method, uri, query, headers, signedHeaders, payload string) string {
-	var b strings.Builder
-	b.Grow(len(method) + len(uri) + len(query) + len(headers) + len(signedHeaders) + len(payload) + 5)
-	b.WriteString(method)
-	b.WriteByte('\n')
-	b.WriteString(uri)
-	b.WriteByte('\n')
-	b.WriteString(query)
-	b.WriteByte('\n')
-	b.WriteString(headers)
-	b.WriteByte('\n')
-	b.WriteString(signedHeaders)
-	b.WriteByte('\n')
-	b.WriteString(payload)
-	return b.String()
+// canonicalURIs returns the canonical URI candidates for r, best first (see
+// canonicalURICandidates).
+func canonicalURIs(r *http.Request, service string) []string {
+	uris, n := canonicalURICandidates(r, service)
+	return uris[:n:n]
 }
 
-// canonicalURIs returns the canonical URI candidates for r, best first.
+// canonicalURICandidates returns the n (one or two) canonical URI candidates
+// for r, best first.
 //
 // S3 signs the path as the client encoded it, without normalizing it and
 // without encoding it again, so the first candidate is the path exactly as it
@@ -50,24 +41,64 @@ func canonicalRequest(method, uri, query, headers, signedHeaders, payload string
 // slashes) and URI-encodes the already-encoded path a second time; the first
 // candidate does both, the second only encodes, as SDKs that do not normalize
 // do.
-func canonicalURIs(r *http.Request, service string) []string {
+//
+// A second candidate equal to the first is dropped.
+func canonicalURICandidates(r *http.Request, service string) (uris [2]string, n int) {
 	wire := wirePath(r)
-	var out []string
 	add := func(u string) {
-		if !slices.Contains(out, u) {
-			out = append(out, u)
+		if n == 0 || uris[0] != u {
+			uris[n] = u
+			n++
 		}
 	}
 	if s3Style(service) {
 		add(wire)
+		// A path already in canonical form decodes and re-encodes to itself:
+		// skip the work.
+		if reencodesToItself(wire, false) {
+			return uris, n
+		}
 		if dec, err := url.PathUnescape(wire); err == nil {
 			add(uriEncode(dec, false))
 		}
-		return out
+		return uris, n
 	}
 	add(uriEncode(normalizePath(wire), false))
 	add(uriEncode(wire, false))
-	return out
+	return uris, n
+}
+
+// reencodesToItself reports, without allocating, whether decoding s
+// (url.PathUnescape or url.QueryUnescape) and encoding the result again with
+// uriEncode(_, encodeSlash) gives s back. It is true when s holds only
+// unreserved characters, "/" (unless encodeSlash), and %XX escapes with
+// uppercase hex digits of bytes that uriEncode escapes. It may be false for
+// strings that do re-encode to themselves; callers then take the long way.
+func reencodesToItself(s string, encodeSlash bool) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case unreserved(c), c == '/' && !encodeSlash:
+		case c == '%' && i+2 < len(s) && upperHex(s[i+1]) && upperHex(s[i+2]):
+			d := unhexUpper(s[i+1])<<4 | unhexUpper(s[i+2])
+			if unreserved(d) || d == '/' && !encodeSlash {
+				return false
+			}
+			i += 2
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func upperHex(c byte) bool { return '0' <= c && c <= '9' || 'A' <= c && c <= 'F' }
+
+func unhexUpper(c byte) byte {
+	if c <= '9' {
+		return c - '0'
+	}
+	return c - 'A' + 10
 }
 
 // wirePath returns the request path as the client sent it. On a server the
@@ -139,29 +170,31 @@ func normalizePath(p string) string {
 	return res
 }
 
-// canonicalQuery sorts the query's parameters by encoded name, then encoded
-// value, each URI-encoded with SigV4's rules. A name without "=" gets an
-// empty value ("acl" becomes "acl="). For a presigned URL X-Amz-Signature
-// itself is left out.
+// appendCanonicalQuery appends the canonical query string: the query's
+// parameters sorted by encoded name, then encoded value, each URI-encoded with
+// SigV4's rules. A name without "=" gets an empty value ("acl" becomes
+// "acl="). For a presigned URL X-Amz-Signature itself is left out.
 //
 // "+" in the raw query is a space, as url.ParseQuery reads it (and as the AWS
 // SDKs canonicalize it); the canonical form writes "%20".
-func canonicalQuery(rawQuery string, presigned bool) string {
+func appendCanonicalQuery(dst []byte, rawQuery string, presigned bool) []byte {
 	if rawQuery == "" {
-		return ""
+		return dst
 	}
 	type param struct{ name, value string }
-	params := make([]param, 0, strings.Count(rawQuery, "&")+1)
+	var stack [16]param
+	params := stack[:0]
 	for piece := range strings.SplitSeq(rawQuery, "&") {
 		if piece == "" {
 			continue
 		}
 		name, value, _ := strings.Cut(piece, "=")
-		name, value = queryUnescape(name), queryUnescape(value)
-		if presigned && name == "X-Amz-Signature" {
-			continue
+		params = append(params, param{canonicalQueryComponent(name), canonicalQueryComponent(value)})
+		// The encoded name is "X-Amz-Signature" exactly when the decoded
+		// one is: the name has no character that encoding would change.
+		if presigned && params[len(params)-1].name == "X-Amz-Signature" {
+			params = params[:len(params)-1]
 		}
-		params = append(params, param{uriEncode(name, true), uriEncode(value, true)})
 	}
 	slices.SortFunc(params, func(a, b param) int {
 		if c := cmp.Compare(a.name, b.name); c != 0 {
@@ -169,16 +202,24 @@ func canonicalQuery(rawQuery string, presigned bool) string {
 		}
 		return cmp.Compare(a.value, b.value)
 	})
-	var b strings.Builder
 	for i, p := range params {
 		if i > 0 {
-			b.WriteByte('&')
+			dst = append(dst, '&')
 		}
-		b.WriteString(p.name)
-		b.WriteByte('=')
-		b.WriteString(p.value)
+		dst = append(dst, p.name...)
+		dst = append(dst, '=')
+		dst = append(dst, p.value...)
 	}
-	return b.String()
+	return dst
+}
+
+// canonicalQueryComponent decodes one raw query component and encodes it
+// with SigV4's rules, allocating only when the result differs from v.
+func canonicalQueryComponent(v string) string {
+	if reencodesToItself(v, true) {
+		return v
+	}
+	return uriEncode(queryUnescape(v), true)
 }
 
 // queryUnescape decodes one query component; a component that is not valid
@@ -225,24 +266,23 @@ func unreserved(c byte) bool {
 		c == '-' || c == '.' || c == '_' || c == '~'
 }
 
-// canonicalHeaders renders "name:value\n" for every signed header, in the
-// order the client listed them. Values are trimmed, runs of spaces become one
-// space, and repeated headers are joined with commas in arrival order.
-func canonicalHeaders(r *http.Request, signed []string) string {
-	var b strings.Builder
+// appendCanonicalHeaders appends "name:value\n" for every signed header, in
+// the order the client listed them. Values are trimmed, runs of spaces become
+// one space, and repeated headers are joined with commas in arrival order.
+func appendCanonicalHeaders(dst []byte, r *http.Request, signed []string) []byte {
 	for _, name := range signed {
-		b.WriteString(name)
-		b.WriteByte(':')
-		writeHeaderValue(&b, r, name)
-		b.WriteByte('\n')
+		dst = append(dst, name...)
+		dst = append(dst, ':')
+		dst = appendHeaderValue(dst, r, name)
+		dst = append(dst, '\n')
 	}
-	return b.String()
+	return dst
 }
 
-// writeHeaderValue writes the canonical value of one signed header. Go's
+// appendHeaderValue appends the canonical value of one signed header. Go's
 // server moves Host, Content-Length (for chunked bodies) and
 // Transfer-Encoding out of r.Header; they are read back from the request.
-func writeHeaderValue(b *strings.Builder, r *http.Request, name string) {
+func appendHeaderValue(dst []byte, r *http.Request, name string) []byte {
 	var values []string
 	switch name {
 	case "host":
@@ -250,11 +290,11 @@ func writeHeaderValue(b *strings.Builder, r *http.Request, name string) {
 		if host == "" && r.URL != nil {
 			host = r.URL.Host
 		}
-		values = []string{host}
+		return appendTrimmed(dst, host)
 	case "content-length":
 		values = r.Header.Values("Content-Length")
 		if len(values) == 0 && r.ContentLength >= 0 {
-			values = []string{strconv.FormatInt(r.ContentLength, 10)}
+			return strconv.AppendInt(dst, r.ContentLength, 10)
 		}
 	case "transfer-encoding":
 		values = r.Header.Values("Transfer-Encoding")
@@ -262,7 +302,7 @@ func writeHeaderValue(b *strings.Builder, r *http.Request, name string) {
 			values = []string{strings.Join(r.TransferEncoding, ",")}
 		}
 	default:
-		values = r.Header.Values(name)
+		values = r.Header[canonicalHeaderKey(name)]
 		if len(values) == 0 {
 			// Keys set directly in the map, not canonicalized.
 			for k, v := range r.Header {
@@ -275,15 +315,49 @@ func writeHeaderValue(b *strings.Builder, r *http.Request, name string) {
 	}
 	for i, v := range values {
 		if i > 0 {
-			b.WriteByte(',')
+			dst = append(dst, ',')
 		}
-		writeTrimmed(b, v)
+		dst = appendTrimmed(dst, v)
 	}
+	return dst
 }
 
-// writeTrimmed writes v without leading and trailing whitespace and with each
-// run of spaces collapsed to one space.
-func writeTrimmed(b *strings.Builder, v string) {
+// commonHeaderKeys maps the lowercase names clients usually sign to their
+// canonical MIME form, computed once by textproto itself, so that looking
+// them up in r.Header does not allocate a canonical key per request.
+var commonHeaderKeys = func() map[string]string {
+	m := make(map[string]string)
+	for _, name := range []string{
+		"content-type", "content-md5", "content-encoding", "content-disposition", "content-language",
+		"cache-control", "expires", "date", "range", "expect",
+		"if-match", "if-none-match", "if-modified-since", "if-unmodified-since",
+		"amz-sdk-invocation-id", "amz-sdk-request",
+		"x-amz-date", "x-amz-content-sha256", "x-amz-security-token", "x-amz-user-agent", "x-amz-target",
+		"x-amz-decoded-content-length", "x-amz-trailer", "x-amz-sdk-checksum-algorithm",
+		"x-amz-checksum-algorithm", "x-amz-checksum-crc32", "x-amz-checksum-crc32c",
+		"x-amz-checksum-crc64nvme", "x-amz-checksum-sha1", "x-amz-checksum-sha256", "x-amz-checksum-mode",
+		"x-amz-acl", "x-amz-storage-class", "x-amz-tagging", "x-amz-copy-source", "x-amz-metadata-directive",
+		"x-amz-server-side-encryption", "x-amz-server-side-encryption-aws-kms-key-id",
+		"x-amz-request-payer", "x-amz-expected-bucket-owner", "x-amz-api-version",
+		"x-amz-object-ownership", "x-amz-bucket-object-lock-enabled",
+	} {
+		m[name] = textproto.CanonicalMIMEHeaderKey(name)
+	}
+	return m
+}()
+
+// canonicalHeaderKey is textproto.CanonicalMIMEHeaderKey (the key
+// http.Header.Values looks up), without allocating for common names.
+func canonicalHeaderKey(name string) string {
+	if k, ok := commonHeaderKeys[name]; ok {
+		return k
+	}
+	return textproto.CanonicalMIMEHeaderKey(name)
+}
+
+// appendTrimmed appends v without leading and trailing whitespace and with
+// each run of spaces collapsed to one space.
+func appendTrimmed(dst []byte, v string) []byte {
 	v = strings.TrimSpace(v)
 	space := false
 	for i := 0; i < len(v); i++ {
@@ -296,6 +370,7 @@ func writeTrimmed(b *strings.Builder, v string) {
 		} else {
 			space = false
 		}
-		b.WriteByte(c)
+		dst = append(dst, c)
 	}
+	return dst
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/hex"
 	"errors"
 	"io"
@@ -54,29 +55,101 @@ func (s *Signature) Verify(r *http.Request, secret string, now time.Time) error 
 		s.PayloadHash, s.bodyRead = sum, true
 	}
 
-	key := signingKey(secret, s.ScopeDate(), s.Region, s.Service)
-	amzDate := s.Date.UTC().Format(TimeFormat)
-	creqs := s.canonicalRequests(r)
-	for _, creq := range creqs {
-		sts := stringToSign(amzDate, s.Scope, creq)
-		if hmac.Equal([]byte(hexHMAC(key, sts)), []byte(s.Signature)) {
-			s.canonical = creq
+	dk, id, cached := signingKeys.get(secret, s.ScopeDate(), s.Region, s.Service)
+	mac := dk.mac()
+	defer dk.release(mac)
+
+	// The string to sign is "AWS4-HMAC-SHA256\n<time>\n<scope>\n" followed
+	// by the hex SHA-256 of the canonical request (see stringToSign); build
+	// the prefix once and the canonical requests in one buffer, so that the
+	// only allocation on success is the matching canonical request kept in
+	// s.canonical.
+	sts := append(mac.sts[:0], Algorithm+"\n"...)
+	sts = s.Date.UTC().AppendFormat(sts, TimeFormat)
+	sts = append(sts, '\n')
+	sts = append(sts, s.Scope...)
+	sts = append(sts, '\n')
+	stsPrefix := len(sts)
+	defer func() { mac.sts = sts }()
+
+	var suffixStack [1024]byte
+	var firstCreq, firstSTS string
+	uris, n := canonicalURICandidates(r, s.Service)
+	suffix := s.appendCanonicalSuffix(suffixStack[:0], r)
+	var creqStack [1024]byte
+	for i, uri := range uris[:n] {
+		creq := appendCanonicalRequest(creqStack[:0], r.Method, uri, suffix)
+		sum := sha256.Sum256(creq)
+		sts = hex.AppendEncode(sts[:stsPrefix], sum[:])
+		mac.Reset()
+		mac.Write(sts)
+		var macHex [2 * sha256.Size]byte
+		hex.Encode(macHex[:], mac.Sum(mac.sum[:0]))
+		if equalConstantTime(macHex[:], s.Signature) {
+			s.canonical = string(creq)
+			if !cached {
+				signingKeys.add(id, dk)
+			}
 			return nil
 		}
+		if i == 0 {
+			firstCreq, firstSTS = string(creq), string(sts)
+		}
 	}
-	return errSignatureMismatch(s.Service, s.AccessKeyID, stringToSign(amzDate, s.Scope, creqs[0]), s.Signature, creqs[0])
+	return errSignatureMismatch(s.Service, s.AccessKeyID, firstSTS, s.Signature, firstCreq)
+}
+
+// equalConstantTime reports whether mac equals sig, in time that depends only
+// on their lengths, as hmac.Equal([]byte(string(mac)), []byte(sig)) would but
+// without converting.
+func equalConstantTime(mac []byte, sig string) bool {
+	if len(mac) != len(sig) {
+		return false
+	}
+	var v byte
+	for i := range mac {
+		v |= mac[i] ^ sig[i]
+	}
+	return subtle.ConstantTimeByteEq(v, 0) == 1
+}
+
+// appendCanonicalSuffix appends what follows the canonical URI in every
+// canonical request of r: "\n" query "\n" headers "\n" signed headers "\n"
+// payload hash.
+func (s *Signature) appendCanonicalSuffix(dst []byte, r *http.Request) []byte {
+	dst = append(dst, '\n')
+	dst = appendCanonicalQuery(dst, rawQuery(r), s.Presigned)
+	dst = append(dst, '\n')
+	dst = appendCanonicalHeaders(dst, r, s.SignedHeaders)
+	dst = append(dst, '\n')
+	for i, name := range s.SignedHeaders {
+		if i > 0 {
+			dst = append(dst, ';')
+		}
+		dst = append(dst, name...)
+	}
+	dst = append(dst, '\n')
+	return append(dst, s.PayloadHash...)
+}
+
+// appendCanonicalRequest appends method "\n" uri and the suffix from
+// appendCanonicalSuffix.
+func appendCanonicalRequest(dst []byte, method, uri string, suffix []byte) []byte {
+	dst = append(dst, method...)
+	dst = append(dst, '\n')
+	dst = append(dst, uri...)
+	return append(dst, suffix...)
 }
 
 // canonicalRequests returns the canonical request candidates for r, one per
-// canonical URI candidate (see canonicalURIs), best first.
+// canonical URI candidate (see canonicalURICandidates), best first. Verify
+// builds the same bytes without the intermediate strings.
 func (s *Signature) canonicalRequests(r *http.Request) []string {
-	query := canonicalQuery(rawQuery(r), s.Presigned)
-	headers := canonicalHeaders(r, s.SignedHeaders)
-	signed := strings.Join(s.SignedHeaders, ";")
-	uris := canonicalURIs(r, s.Service)
-	out := make([]string, len(uris))
-	for i, uri := range uris {
-		out[i] = canonicalRequest(r.Method, uri, query, headers, signed, s.PayloadHash)
+	suffix := s.appendCanonicalSuffix(nil, r)
+	uris, n := canonicalURICandidates(r, s.Service)
+	out := make([]string, n)
+	for i, uri := range uris[:n] {
+		out[i] = string(appendCanonicalRequest(nil, r.Method, uri, suffix))
 	}
 	return out
 }
@@ -116,6 +189,11 @@ func unsignedHeaders(r *http.Request, signed []string) []string {
 		if len(k) < 6 || !strings.EqualFold(k[:6], "x-amz-") {
 			continue
 		}
+		// The usual case, a signed header, is settled without lowercasing
+		// (and allocating) the name.
+		if slices.ContainsFunc(signed, func(n string) bool { return equalLowerASCII(k, n) }) {
+			continue
+		}
 		name := strings.ToLower(k)
 		if !slices.Contains(signed, name) && !slices.Contains(missing, name) {
 			missing = append(missing, name)
@@ -123,6 +201,28 @@ func unsignedHeaders(r *http.Request, signed []string) []string {
 	}
 	slices.Sort(missing)
 	return missing
+}
+
+// equalLowerASCII reports whether the ASCII string k, lowercased, equals n;
+// false when k is not ASCII (the caller then lowercases it with
+// strings.ToLower, whose Unicode rules this does not reproduce).
+func equalLowerASCII(k, n string) bool {
+	if len(k) != len(n) {
+		return false
+	}
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		if c >= 0x80 {
+			return false
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != n[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // rawQuery returns the query as it arrived (Go's server copies it verbatim
