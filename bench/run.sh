@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # bench/run.sh measures verdict's S3 PutObject/GetObject throughput against
-# MinIO, moto and a do-nothing HTTP sink, with one load generator
+# MinIO, moto, a do-nothing HTTP sink and the floor (the sink doing only the
+# hashing S3's contract requires on PUT), with one load generator
 # (bench/loadgen), one target at a time, all on 127.0.0.1, and writes
 # bench/RESULTS.md.
 #
@@ -12,7 +13,7 @@
 #   BENCH_MAX_REQUESTS   request budget per cell (default 1000000)
 #   BENCH_SIZES          object sizes (default 4KiB,1MiB)
 #   BENCH_CONCURRENCY    requests in flight (default 8,32)
-#   BENCH_TARGETS        which servers, in order (default "verdict minio moto sink")
+#   BENCH_TARGETS        which servers, in order (default "verdict minio moto sink floor")
 #   BENCH_QUIET_WAIT     before each cell, wait up to this long for other
 #                        programs on the machine to go quiet (default 20s; 0 = never)
 #   BENCH_BUSY_RETRIES   measure a cell again, up to this many times, when other
@@ -36,7 +37,7 @@ duration=${BENCH_DURATION:-10s}
 max_requests=${BENCH_MAX_REQUESTS:-1000000}
 sizes=${BENCH_SIZES:-4KiB,1MiB}
 concurrency=${BENCH_CONCURRENCY:-8,32}
-targets=${BENCH_TARGETS:-verdict minio moto sink}
+targets=${BENCH_TARGETS:-verdict minio moto sink floor}
 out=${BENCH_OUT:-bench/RESULTS.md}
 quiet_wait=${BENCH_QUIET_WAIT:-20s}
 busy_retries=${BENCH_BUSY_RETRIES:-1}
@@ -280,6 +281,15 @@ for target in $targets; do
 		loadgen sink "$port" "$server_pid" --access-key benchadmin --secret-key benchsecret
 		stop_pid "$server_pid"
 		note "- **sink**: bench/sink, which discards PUT bodies and serves fixed bytes (with the CRC-32 header S3 would send) on GET: the ceiling of the client, HTTP and loopback alone."
+		;;
+	floor)
+		port=$(free_port)
+		log "floor (sink --floor) on 127.0.0.1:$port"
+		start floor "$bin/sink" --addr "127.0.0.1:$port" --floor
+		wait_http "http://127.0.0.1:$port/" "$server_pid"
+		loadgen floor "$port" "$server_pid" --access-key benchadmin --secret-key benchsecret
+		stop_pid "$server_pid"
+		note "- **floor**: \`bench/sink --floor\`: on PUT, only the work S3's contract requires of any server: it hashes the body with SHA-256 and checks it against the signed x-amz-content-sha256, hashes it with MD5 for the ETag (checking Content-MD5 when sent), verifies the x-amz-checksum-crc32 header the SDK sends, then discards the body; no disk, no authorization. GET is the sink's. Its ratio to the sink (*floor/sink* under Targets) is the most any S3-faithful server can reach on this machine."
 		;;
 	*)
 		echo "unknown target $target" >&2

@@ -97,6 +97,18 @@ func TestGoalsJudged(t *testing.T) {
 			return r
 		}()}, want: "| verdict GET 4 KiB ≥ 2× minio | GET 4 KiB c=8 | — | n/a |"},
 		{name: "size not measured", rs: []result.Result{mk("verdict", "PUT", 4096, 200)}, want: "| verdict PUT 1 MiB ≥ 0.8× sink | — | — | n/a |"},
+		{name: "floor misses too: out of reach", rs: []result.Result{mk("verdict", "PUT", 1<<20, 20), mk("sink", "PUT", 1<<20, 100), mk("floor", "PUT", 1<<20, 40)},
+			want: "| verdict PUT 1 MiB ≥ 0.8× sink | PUT 1 MiB c=8 | 0.20× | **no** | 0.40× (out of reach) |"},
+		{name: "floor meets it", rs: []result.Result{mk("verdict", "GET", 1<<20, 50), mk("sink", "GET", 1<<20, 100), mk("floor", "GET", 1<<20, 99)},
+			want: "| verdict GET 1 MiB ≥ 0.8× sink | GET 1 MiB c=8 | 0.50× | **no** | 0.99× |"},
+		{name: "goal without a floor gets a dash", rs: []result.Result{mk("verdict", "PUT", 4096, 200), mk("minio", "PUT", 4096, 100), mk("floor", "PUT", 4096, 900)},
+			want: "| verdict PUT 4 KiB ≥ 2× minio | PUT 4 KiB c=8 | 2.00× | yes | — |"},
+		{name: "floor without sink", rs: []result.Result{mk("verdict", "PUT", 1<<20, 20), mk("floor", "PUT", 1<<20, 40)},
+			want: "| verdict PUT 1 MiB ≥ 0.8× sink | PUT 1 MiB c=8 | — | n/a | — |"},
+		{name: "out of reach counted", rs: []result.Result{mk("verdict", "PUT", 1<<20, 20), mk("sink", "PUT", 1<<20, 100), mk("floor", "PUT", 1<<20, 40)},
+			want: "0 met, 1 missed, 5 not measured. 1 of the missed is out of reach: the floor, which does only what S3 requires, misses it as well."},
+		{name: "floor in the ratio table", rs: []result.Result{mk("verdict", "PUT", 1<<20, 20), mk("sink", "PUT", 1<<20, 100), mk("floor", "PUT", 1<<20, 40)},
+			want: "| PUT 1 MiB c=8 | 0.20× | 0.50× |"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

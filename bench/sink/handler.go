@@ -14,6 +14,7 @@ import (
 // handler is the sink's S3 imitation. It keeps only each key's length.
 type handler struct {
 	maxSize int64
+	floor   bool   // PUT does the hashing S3's contract requires (see putFloor)
 	data    []byte // served on GET: the first n bytes
 
 	mu    sync.Mutex
@@ -21,8 +22,8 @@ type handler struct {
 	sums  map[int64]string // CRC32 of data[:n], base64, as S3 sends it
 }
 
-func newHandler(maxSize int64) *handler {
-	return &handler{maxSize: maxSize, data: make([]byte, 0), sizes: map[string]int64{}, sums: map[int64]string{}}
+func newHandler(maxSize int64, floor bool) *handler {
+	return &handler{maxSize: maxSize, floor: floor, data: make([]byte, 0), sizes: map[string]int64{}, sums: map[int64]string{}}
 }
 
 // ServeHTTP implements http.Handler.
@@ -34,6 +35,8 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case key == "" && (r.Method == http.MethodPut || r.Method == http.MethodHead):
 		_, _ = io.Copy(io.Discard, r.Body)
 		w.WriteHeader(http.StatusOK)
+	case key != "" && r.Method == http.MethodPut && h.floor:
+		h.putFloor(w, r, bucket+"/"+key)
 	case key != "" && r.Method == http.MethodPut:
 		n, err := io.Copy(io.Discard, r.Body)
 		if err != nil {

@@ -15,7 +15,7 @@ import (
 )
 
 func TestHandler(t *testing.T) {
-	h := newHandler(1 << 20)
+	h := newHandler(1<<20, false)
 	steps := []struct {
 		name     string
 		method   string
@@ -59,7 +59,7 @@ func TestHandler(t *testing.T) {
 }
 
 func TestBytesChecksum(t *testing.T) {
-	h := newHandler(1 << 20)
+	h := newHandler(1<<20, false)
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	b1, s1 := h.bytes(10)

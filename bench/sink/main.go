@@ -5,7 +5,16 @@
 // stores nothing but lengths, so what the loadgen measures against it is
 // the cost of the client, HTTP and the loopback network alone.
 //
+// With --floor, PutObject does the least work S3's contract requires of
+// any server, and nothing else: it hashes the body with SHA-256 and checks
+// the signed x-amz-content-sha256, hashes it with MD5 for the ETag (and a
+// Content-MD5 header), verifies the x-amz-checksum-* header the client
+// sent, answers an S3 error when a check fails, and discards the body. GET
+// is unchanged. What the loadgen measures against the floor is the ceiling
+// of any S3-faithful server on the machine.
+//
 //	sink --addr 127.0.0.1:9999
+//	sink --addr 127.0.0.1:9999 --floor
 package main
 
 import (
@@ -37,6 +46,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:0", "listen address; must be loopback")
 	maxSize := fs.Int64("max-size", 1<<30, "largest object served, in bytes")
+	floor := fs.Bool("floor", false, "on PUT, verify x-amz-content-sha256, Content-MD5 and x-amz-checksum-* and return the body's MD5 as ETag, as S3 must")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -54,8 +64,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	hs := &http.Server{Handler: newHandler(*maxSize), ReadHeaderTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
-	fmt.Fprintf(stdout, "sink listening on http://%s\n", ln.Addr())
+	hs := &http.Server{Handler: newHandler(*maxSize, *floor), ReadHeaderTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
+	mode := "sink"
+	if *floor {
+		mode = "sink (floor)"
+	}
+	fmt.Fprintf(stdout, "%s listening on http://%s\n", mode, ln.Addr())
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
