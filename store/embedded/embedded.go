@@ -166,6 +166,11 @@ func Open(dir string, opts Options) (_ *DB, err error) {
 		Timeout:      time.Second, // our lock already excludes others
 		NoSync:       opts.NoSync,
 		FreelistType: bolt.FreelistMapType,
+		// The free-page list is rebuilt by scanning the database on open
+		// instead of being written by every commit: a commit then writes
+		// only the pages it changed (deleting and overwriting objects
+		// makes the list long). Durability does not depend on it.
+		NoFreelistSync: true,
 		// bbolt remaps the file when it outgrows the mapping, and a remap
 		// waits for every open read transaction. Reserving a large address
 		// range up front (it costs no memory) keeps commits from waiting
