@@ -1,0 +1,150 @@
+package s3api
+
+import (
+	"encoding/xml"
+	"net/http"
+
+	"github.com/verdict-project/verdict/model"
+	"github.com/verdict-project/verdict/protocol/awserr"
+	"github.com/verdict-project/verdict/protocol/s3xml"
+	"github.com/verdict-project/verdict/store"
+)
+
+// verdict keeps no CORS, website, lifecycle, replication, Object Lock,
+// logging, Transfer Acceleration or event-notification configuration: the
+// operations that set them answer NotImplemented. Their readers, which
+// tools such as the Terraform AWS provider call on every refresh of a
+// bucket, answer what S3 answers for a bucket on which the configuration
+// was never set, after the same authorization as S3.
+
+func init() {
+	for _, c := range absentConfigs {
+		register(c.op, c.handler())
+	}
+	register("GetBucketVersioning", getBucketVersioning)
+	register("GetBucketLogging", getBucketLogging)
+	register("GetBucketAccelerateConfiguration", getBucketAccelerateConfiguration)
+	register("GetBucketNotificationConfiguration", getBucketNotificationConfiguration)
+}
+
+// absentConfig is a bucket configuration whose Get operation fails with a
+// 404 of its own when the bucket has none.
+type absentConfig struct {
+	op      string // S3 operation
+	action  string // IAM action that authorizes it
+	code    string // error code when unset
+	message string // S3's message for code
+}
+
+// absentConfigs lists them, with the error codes and messages of S3's list
+// of error codes, https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList,
+// and the actions of https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html.
+var absentConfigs = []absentConfig{
+	// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketCors.html
+	{"GetBucketCors", "s3:GetBucketCORS", "NoSuchCORSConfiguration", "The CORS configuration does not exist"},
+	// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketWebsite.html
+	{"GetBucketWebsite", "s3:GetBucketWebsite", "NoSuchWebsiteConfiguration", "The specified bucket does not have a website configuration"},
+	// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLifecycleConfiguration.html
+	{"GetBucketLifecycleConfiguration", "s3:GetLifecycleConfiguration", "NoSuchLifecycleConfiguration", "The lifecycle configuration does not exist"},
+	// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketReplication.html
+	{"GetBucketReplication", "s3:GetReplicationConfiguration", "ReplicationConfigurationNotFoundError", "The replication configuration was not found"},
+	// Object Lock can only be enabled when a bucket is created, which
+	// verdict does not support, so no bucket has it.
+	// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectLockConfiguration.html
+	{"GetObjectLockConfiguration", "s3:GetBucketObjectLockConfiguration", "ObjectLockConfigurationNotFoundError", "Object Lock configuration does not exist for this bucket"},
+}
+
+// handler loads and authorizes the bucket, then fails with the
+// configuration's 404, which names the bucket in a BucketName element as
+// S3's does.
+func (c absentConfig) handler() func(*request) {
+	return func(q *request) {
+		err := q.onBucket(false, c.action, func(store.Tx, *model.Bucket) error {
+			return c.err(q.bucket)
+		})
+		q.done(err)
+	}
+}
+
+// err is the configuration's not-found error for bucket.
+func (c absentConfig) err(bucket string) *awserr.Error {
+	return awserr.New(c.code, http.StatusNotFound, c.message).With("BucketName", bucket)
+}
+
+// versioningConfiguration is GetBucketVersioning's response. Status is
+// absent on a bucket whose versioning was never set; MFADelete only when
+// it was ever configured, which verdict cannot do.
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketVersioning.html
+type versioningConfiguration struct {
+	XMLName xml.Name `xml:"http://s3.amazonaws.com/doc/2006-03-01/ VersioningConfiguration"`
+	Status  string   `xml:"Status,omitempty"`
+}
+
+// getBucketVersioning implements GetBucketVersioning (s3:GetBucketVersioning).
+// Only a world file can give a bucket a versioning state (Enabled or
+// Suspended); every other bucket has never had one and gets an empty
+// VersioningConfiguration, as S3 answers for a new bucket.
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketVersioning.html
+func getBucketVersioning(q *request) {
+	var out versioningConfiguration
+	err := q.onBucket(false, "s3:GetBucketVersioning", func(_ store.Tx, b *model.Bucket) error {
+		out.Status = b.Versioning
+		return nil
+	})
+	if q.done(err) {
+		return
+	}
+	_ = s3xml.Write(q.w, http.StatusOK, &out)
+}
+
+// bucketLoggingStatus is GetBucketLogging's response; without server
+// access logging it has no LoggingEnabled element.
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLogging.html
+type bucketLoggingStatus struct {
+	XMLName xml.Name `xml:"http://s3.amazonaws.com/doc/2006-03-01/ BucketLoggingStatus"`
+}
+
+// getBucketLogging implements GetBucketLogging (s3:GetBucketLogging) for a
+// bucket without server access logging.
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLogging.html
+func getBucketLogging(q *request) {
+	writeEmptyConfig(q, "s3:GetBucketLogging", &bucketLoggingStatus{})
+}
+
+// accelerateConfiguration is GetBucketAccelerateConfiguration's response;
+// a bucket whose Transfer Acceleration state was never set has no Status.
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketAccelerateConfiguration.html
+type accelerateConfiguration struct {
+	XMLName xml.Name `xml:"http://s3.amazonaws.com/doc/2006-03-01/ AccelerateConfiguration"`
+}
+
+// getBucketAccelerateConfiguration implements
+// GetBucketAccelerateConfiguration (s3:GetAccelerateConfiguration).
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketAccelerateConfiguration.html
+func getBucketAccelerateConfiguration(q *request) {
+	writeEmptyConfig(q, "s3:GetAccelerateConfiguration", &accelerateConfiguration{})
+}
+
+// notificationConfiguration is GetBucketNotificationConfiguration's
+// response; a bucket without event notifications has no child elements.
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketNotificationConfiguration.html
+type notificationConfiguration struct {
+	XMLName xml.Name `xml:"http://s3.amazonaws.com/doc/2006-03-01/ NotificationConfiguration"`
+}
+
+// getBucketNotificationConfiguration implements
+// GetBucketNotificationConfiguration (s3:GetBucketNotification).
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketNotificationConfiguration.html
+func getBucketNotificationConfiguration(q *request) {
+	writeEmptyConfig(q, "s3:GetBucketNotification", &notificationConfiguration{})
+}
+
+// writeEmptyConfig authorizes action on the bucket and writes v, a
+// configuration with nothing set.
+func writeEmptyConfig(q *request, action string, v any) {
+	err := q.onBucket(false, action, func(store.Tx, *model.Bucket) error { return nil })
+	if q.done(err) {
+		return
+	}
+	_ = s3xml.Write(q.w, http.StatusOK, v)
+}
