@@ -26,13 +26,12 @@ import (
 // under testdata/terraform.
 const tfScenario = "crossaccount"
 
-// bucketKeyGap is set while S3 Bucket Keys are "stored but not used" (the
-// README's limits): PutObject ignores BucketKeyEnabled of the bucket's
-// default encryption (service/s3api/sse_kms.go, sseWrite), so the object is
-// SSE-KMS under the right key but GET does not send
-// x-amz-server-side-encryption-bucket-key-enabled. Clear it when Bucket
-// Keys are implemented, and the test checks the header.
-const bucketKeyGap = true
+// bucketKeyGap was set while S3 Bucket Keys were "stored but not used":
+// PutObject ignored BucketKeyEnabled of the bucket's default encryption, so
+// GET did not send x-amz-server-side-encryption-bucket-key-enabled. S3
+// Bucket Keys are implemented (service/s3api/sse_kms.go, useBucketKey), so
+// it is clear and the test checks the header.
+const bucketKeyGap = false
 
 // terraform runs the terraform CLI in one working directory against one
 // verdict, offline: the AWS provider comes from a local filesystem mirror.

@@ -47,12 +47,91 @@ func sseContext(bucket, key string) map[string]string {
 	return map[string]string{"aws:s3:arn": "arn:aws:s3:::" + bucket + "/" + key}
 }
 
+// bucketKeyContext is the encryption context S3 uses with an S3 Bucket
+// Key: the bucket's ARN, not the object's, so key policy and IAM
+// conditions on kms:EncryptionContext:aws:s3:arn see the bucket.
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#encryption-context
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html#bucket-key-changes
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/configuring-bucket-key.html
+func bucketKeyContext(bucket string) map[string]string {
+	return map[string]string{"aws:s3:arn": "arn:aws:s3:::" + bucket}
+}
+
+// recordedContext is the encryption context an SSE-KMS object (or
+// upload) was written with: the one recorded with it, so that reading
+// keeps working whatever its bucket's default is now. Records without one
+// predate it being kept and get the context their Bucket Key setting
+// implies.
+func recordedContext(bucket, key string, s *model.ObjectSSE) map[string]string {
+	switch {
+	case s.Context != "":
+		return map[string]string{"aws:s3:arn": s.Context}
+	case s.BucketKeyEnabled:
+		return bucketKeyContext(bucket)
+	}
+	return sseContext(bucket, key)
+}
+
+// bucketKeyHeader is the request (and response) header that enables or
+// disables an S3 Bucket Key for one object.
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/configuring-bucket-key-object.html
+const bucketKeyHeader = "x-amz-server-side-encryption-bucket-key-enabled"
+
+// useBucketKey decides whether a new object encrypted with alg uses an S3
+// Bucket Key. Only SSE-KMS does: S3 Bucket Keys are not supported for
+// DSSE-KMS and have no use with SSE-S3.
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html
+//
+// For SSE-KMS the request header decides when present, true or false;
+// without it the object takes the destination bucket's S3 Bucket Key
+// setting. The setting of the bucket never changes.
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/configuring-bucket-key-object.html
+//
+// UNCONFIRMED against AWS: (1) that S3 ignores, rather than rejects, the
+// header with SSE-S3 and DSSE-KMS — the documentation says only that
+// Bucket Keys are not supported for DSSE-KMS; verdict ignores it and the
+// object reports no Bucket Key; (2) the answer to a value other than
+// true/false — verdict answers InvalidArgument; (3) that a bucket whose
+// default is SSE-S3 with BucketKeyEnabled gives a Bucket Key to objects
+// uploaded with explicit SSE-KMS — the page above says a KMS-encrypted
+// object in "a bucket with S3 Bucket Keys enabled" uses one, so verdict
+// applies the bucket's BucketKeyEnabled whatever its default algorithm.
+func (q *request) useBucketKey(b *model.Bucket, alg string) (bool, error) {
+	v := q.r.Header.Get(bucketKeyHeader)
+	var set, on bool
+	switch {
+	case v == "":
+	case strings.EqualFold(v, "true"):
+		set, on = true, true
+	case strings.EqualFold(v, "false"):
+		set = true
+	default:
+		return false, awserr.InvalidArgument("Invalid value for header "+bucketKeyHeader).
+			With("ArgumentName", bucketKeyHeader).With("ArgumentValue", v)
+	}
+	if alg != sseKMS {
+		return false, nil
+	}
+	if set {
+		return on, nil
+	}
+	return b.Encryption != nil && b.Encryption.BucketKeyEnabled, nil
+}
+
 // sseWrite decides how a new object at bucket/key is encrypted — the
 // x-amz-server-side-encryption headers, else the bucket's default
-// encryption, else SSE-S3 — and for SSE-KMS asks KMS for a data key as the
-// caller (kms:GenerateDataKey through S3). The returned record goes in
-// model.Object.SSE.
+// encryption, else SSE-S3 — and whether it uses an S3 Bucket Key (see
+// useBucketKey), and for SSE-KMS asks KMS for a data key as the caller
+// (kms:GenerateDataKey through S3) under the encryption context that
+// follows: the bucket ARN with a Bucket Key, else the object ARN. The
+// returned record, context included, goes in model.Object.SSE.
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/specifying-kms-encryption.html
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html
+//
+// verdict asks KMS once per object even with a Bucket Key: S3 caches the
+// bucket-level key for a while, but fetches it at least once per
+// requester, so every caller still needs kms:GenerateDataKey (writes) and
+// kms:Decrypt (reads) on the key; verdict checks both on every request.
 func (q *request) sseWrite(b *model.Bucket, key string) (*model.ObjectSSE, error) {
 	h := q.r.Header
 	alg := h.Get("x-amz-server-side-encryption")
@@ -77,6 +156,10 @@ func (q *request) sseWrite(b *model.Bucket, key string) (*model.ObjectSSE, error
 		return nil, awserr.InvalidArgument("The encryption method specified is not supported").
 			With("ArgumentName", "x-amz-server-side-encryption").With("ArgumentValue", alg)
 	}
+	bucketKey, err := q.useBucketKey(b, alg)
+	if err != nil {
+		return nil, err
+	}
 	if alg == sseAES256 {
 		return &model.ObjectSSE{Algorithm: sseAES256}, nil
 	}
@@ -97,16 +180,22 @@ func (q *request) sseWrite(b *model.Bucket, key string) (*model.ObjectSSE, error
 		keyID = kmsapi.KeyARN(mk.Region, mk.Account, mk.ID)
 	}
 	ec := sseContext(b.Name, key)
+	if bucketKey {
+		ec = bucketKeyContext(b.Name)
+	}
 	dek, wrapped, arn, err := k.GenerateDataKeyFor(q.Call, keyID, 32, ec, q.viaS3())
 	if err != nil {
 		return nil, s3KMSError(err, "kms:GenerateDataKey", q.Caller.Principal.ARN)
 	}
 	q.setDEK(writeDEK, dek)
-	return &model.ObjectSSE{Algorithm: alg, KMSKeyARN: arn, WrappedKey: wrapped, Context: ec["aws:s3:arn"]}, nil
+	return &model.ObjectSSE{Algorithm: alg, KMSKeyARN: arn, WrappedKey: wrapped, BucketKeyEnabled: bucketKey, Context: ec["aws:s3:arn"]}, nil
 }
 
 // sseRead checks, for an SSE-KMS object, that the caller may use its key
-// (kms:Decrypt through S3) and that the key is usable.
+// (kms:Decrypt through S3) and that the key is usable. KMS sees the
+// context the object was written with (see recordedContext): its bucket's
+// ARN when it has an S3 Bucket Key, also when it is a copy source.
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/configuring-bucket-key.html
 func (q *request) sseRead(o *model.Object) error {
 	if o.SSE == nil || o.SSE.KMSKeyARN == "" {
 		return nil
@@ -115,10 +204,7 @@ func (q *request) sseRead(o *model.Object) error {
 	if k == nil {
 		return awserr.NotImplemented()
 	}
-	ec := sseContext(o.Bucket, o.Key)
-	if o.SSE.Context != "" {
-		ec["aws:s3:arn"] = o.SSE.Context
-	}
+	ec := recordedContext(o.Bucket, o.Key, o.SSE)
 	dek, _, err := k.DecryptFor(q.Call, o.SSE.WrappedKey, ec, q.viaS3())
 	if err != nil {
 		return s3KMSError(err, "kms:Decrypt", q.Caller.Principal.ARN)
@@ -220,7 +306,9 @@ func sseHeaders(h http.Header, s *model.ObjectSSE) {
 	if s.KMSKeyARN != "" {
 		h.Set("x-amz-server-side-encryption-aws-kms-key-id", s.KMSKeyARN)
 	}
+	// S3 reports a Bucket Key only when the object has one.
+	// https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html#API_PutObject_ResponseSyntax
 	if s.BucketKeyEnabled {
-		h.Set("x-amz-server-side-encryption-bucket-key-enabled", "true")
+		h.Set(bucketKeyHeader, "true")
 	}
 }

@@ -39,7 +39,11 @@ func (q *request) sseUpload(u *model.Upload) error {
 	return err
 }
 
-// ssePart checks kms:GenerateDataKey for a part of an SSE-KMS upload.
+// ssePart checks kms:GenerateDataKey for a part of an SSE-KMS upload,
+// under the upload's encryption context: an upload started with an S3
+// Bucket Key has its parts, and the completed object, use it too, so KMS
+// sees the bucket ARN for all of them.
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html
 func (q *request) ssePart(u *model.Upload) error {
 	s := u.Template.SSE
 	if s == nil || s.KMSKeyARN == "" {
@@ -49,15 +53,12 @@ func (q *request) ssePart(u *model.Upload) error {
 	if k == nil {
 		return nil
 	}
-	ec := sseContext(u.Bucket, u.Key)
+	ec := recordedContext(u.Bucket, u.Key, s)
 	if _, _, _, err := k.GenerateDataKeyFor(q.Call, s.KMSKeyARN, 32, ec, q.viaS3()); err != nil {
 		return s3KMSError(err, "kms:GenerateDataKey", q.Caller.Principal.ARN)
 	}
 	// Parts are encrypted under the upload's data key, so that completing
 	// the upload can read them.
-	if s.Context != "" {
-		ec["aws:s3:arn"] = s.Context
-	}
 	dek, err := k.UnwrapDataKey(q.Call, s.WrappedKey, ec)
 	if err != nil {
 		return s3KMSError(err, "kms:Decrypt", q.Caller.Principal.ARN)
@@ -66,7 +67,9 @@ func (q *request) ssePart(u *model.Upload) error {
 	return nil
 }
 
-// sseComplete checks kms:Decrypt for completing an SSE-KMS upload.
+// sseComplete checks kms:Decrypt for completing an SSE-KMS upload, under
+// the upload's encryption context (the object inherits the upload's
+// record, S3 Bucket Key included).
 func (q *request) sseComplete(u *model.Upload) error {
 	if err := q.sseRead(&model.Object{Bucket: u.Bucket, Key: u.Key, SSE: u.Template.SSE}); err != nil {
 		return err
