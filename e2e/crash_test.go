@@ -15,10 +15,15 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
-// payload is the deterministic content of key i: 1 to 64 KiB.
+// payload is the deterministic content of key i: 1 to 64 KiB, and for one
+// key in eight 129 to 192 KiB, so that both places object bytes live are
+// crashed into: inline records (up to 128 KiB) and blob files.
 func payload(i int) []byte {
 	seed := sha256.Sum256([]byte(fmt.Sprint("verdict crash ", i)))
 	n := 1024 + int(seed[0])<<8 + int(seed[1])
+	if i%8 == 0 {
+		n += 128 << 10
+	}
 	out := make([]byte, 0, n)
 	for len(out) < n {
 		seed = sha256.Sum256(seed[:])
