@@ -4,12 +4,12 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"time"
 
 	"github.com/verdict-project/verdict/model"
 	"github.com/verdict-project/verdict/state"
 	"github.com/verdict-project/verdict/store"
-	"github.com/verdict-project/verdict/store/blob"
 )
 
 // UserAccessKeyID is the access key ID Apply gives the IAM user name of
@@ -32,21 +32,14 @@ func UserSecret(account, name string) string {
 // UserAccessKeyID / UserSecret), groups, roles and customer managed
 // policies, buckets with their policy, ACL, ownership, Block Public Access
 // and Requester Pays settings, objects' owners and ACLs with empty bodies
-// (when blobs is nil the objects get no body), KMS keys with their policies
-// and grants (without key material), VPC endpoints and organizations.
-// Records already in st under the same keys are replaced.
-func (ex *Export) Apply(ctx context.Context, st store.Store, blobs blob.Store, now time.Time) error {
+// (each its own inline record, so deleting one leaves the others), KMS keys
+// with their policies and grants (without key material), VPC endpoints and
+// organizations. Records already in st under the same keys are replaced.
+func (ex *Export) Apply(ctx context.Context, st store.Store, now time.Time) error {
 	now = now.UTC()
-	empty := ""
-	if blobs != nil {
-		var err error
-		if empty, err = emptyBlob(blobs); err != nil {
-			return err
-		}
-	}
 	return st.Update(ctx, func(tx store.Tx) error {
 		for _, a := range ex.Accounts {
-			if err := applyAccount(tx, a, empty, now); err != nil {
+			if err := applyAccount(tx, a, now); err != nil {
 				return err
 			}
 		}
@@ -63,15 +56,6 @@ func (ex *Export) Apply(ctx context.Context, st store.Store, blobs blob.Store, n
 	})
 }
 
-func emptyBlob(blobs blob.Store) (string, error) {
-	w, err := blobs.Create()
-	if err != nil {
-		return "", err
-	}
-	defer w.Abort()
-	return w.Commit()
-}
-
 func orNow(t, now time.Time) time.Time {
 	if t.IsZero() {
 		return now
@@ -79,7 +63,7 @@ func orNow(t, now time.Time) time.Time {
 	return t
 }
 
-func applyAccount(tx store.Tx, a *Account, emptyBlob string, now time.Time) error {
+func applyAccount(tx store.Tx, a *Account, now time.Time) error {
 	if _, err := state.Account(tx, a.ID, now); err != nil {
 		return err
 	}
@@ -153,9 +137,20 @@ func applyAccount(tx store.Tx, a *Account, emptyBlob string, now time.Time) erro
 		for _, o := range b.Objects {
 			oc := o.Record
 			oc.LastModified = orNow(oc.LastModified, now)
-			oc.BlobID, oc.Size, oc.ETag = emptyBlob, 0, EmptyETag
+			// An object already at the key (an earlier import) gives up its
+			// inline bytes; a blob file it had is left to blob collection.
+			if prev, err := state.Object(tx, oc.Bucket, oc.Key); err == nil && prev.Inline {
+				if err := tx.Delete(state.ObjectData, prev.BlobID); err != nil && !errors.Is(err, store.ErrNotFound) {
+					return err
+				}
+			}
+			oc.BlobID, oc.Inline, oc.Size, oc.ETag = state.NewDataID(now), true, 0, EmptyETag
+			oc.PartsCount = 0
 			// The bytes were not exported, so neither is their encryption.
 			oc.SSE = nil
+			if err := tx.Put(state.ObjectData, oc.BlobID, nil); err != nil {
+				return err
+			}
 			if err := state.PutObject(tx, &oc); err != nil {
 				return err
 			}

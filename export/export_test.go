@@ -198,11 +198,11 @@ func TestApply(t *testing.T) {
 	}
 	st := memory.New()
 	ctx := context.Background()
-	if err := ex.Apply(ctx, st, nil, time.Unix(1e9, 0)); err != nil {
+	if err := ex.Apply(ctx, st, time.Unix(1e9, 0)); err != nil {
 		t.Fatal(err)
 	}
 	// Applying twice is harmless.
-	if err := ex.Apply(ctx, st, nil, time.Unix(1e9, 0)); err != nil {
+	if err := ex.Apply(ctx, st, time.Unix(1e9, 0)); err != nil {
 		t.Fatal(err)
 	}
 	err = st.View(ctx, func(tx store.Tx) error {
@@ -231,8 +231,20 @@ func TestApply(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if o.Size != 0 || o.ETag != EmptyETag {
+		if o.Size != 0 || o.ETag != EmptyETag || !o.Inline {
 			t.Errorf("object = %+v", o)
+		}
+		// Every object has its own empty body (deleting one must not take
+		// another's), and applying twice left no body behind.
+		objects, bodies := 0, 0
+		if err := tx.Scan(state.Objects, "", "", func(_ string, v []byte) (bool, error) { objects++; return true, nil }); err != nil {
+			return err
+		}
+		if err := tx.Scan(state.ObjectData, "", "", func(_ string, v []byte) (bool, error) { bodies++; return true, nil }); err != nil {
+			return err
+		}
+		if objects == 0 || bodies != objects {
+			t.Errorf("%d objects, %d inline bodies; want one each", objects, bodies)
 		}
 		if _, err := state.KMSKey(tx, "1234abcd-12ab-34cd-56ef-1234567890ab"); err != nil {
 			return err

@@ -193,7 +193,7 @@ func Simulate(ctx context.Context, ex *Export, q Query) (*Result, error) {
 
 	st := memory.New()
 	defer st.Close()
-	if err := ex.Apply(ctx, st, nil, now); err != nil {
+	if err := ex.Apply(ctx, st, now); err != nil {
 		return nil, err
 	}
 	sessionKey := ""

@@ -6,6 +6,8 @@ package state
 
 import (
 	"crypto/rand"
+	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"strings"
 	"time"
@@ -30,6 +32,9 @@ const (
 	Parts      = "s3.parts"
 	Decisions  = "decisions"
 	AccountPAB = "s3.accountpab"
+	// ObjectData holds the bytes of small objects kept inline (see
+	// model.Object.Inline), keyed by the object's BlobID.
+	ObjectData = "s3.objectdata"
 )
 
 // ErrNotFound is store.ErrNotFound, re-exported for callers of this package.
@@ -182,4 +187,16 @@ func NewSecret() string {
 		b[i] = alphabet[int(b[i])%len(alphabet)]
 	}
 	return string(b)
+}
+
+// NewDataID returns a fresh key for inline object bytes, shaped like a blob
+// id: 16 hex digits of the clock, then 16 random ones. Keys that grow with
+// time make new records land at the right edge of the store's B+tree, where
+// a commit dirties one leaf page for many objects instead of one page per
+// object scattered over the tree.
+func NewDataID(now time.Time) string {
+	var b [16]byte
+	binary.BigEndian.PutUint64(b[:8], uint64(now.UnixNano()))
+	_, _ = rand.Read(b[8:])
+	return hex.EncodeToString(b[:])
 }

@@ -44,7 +44,7 @@ func importCmd(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("opening %s (is the server still running?): %w", *data, err)
 	}
 	defer db.Close()
-	if err := ex.Apply(context.Background(), db, db.Blobs(), time.Now()); err != nil {
+	if err := ex.Apply(context.Background(), db, time.Now()); err != nil {
 		return err
 	}
 	users, buckets := 0, 0

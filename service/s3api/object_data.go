@@ -2,9 +2,6 @@ package s3api
 
 import (
 	"bytes"
-	"crypto/rand"
-	"encoding/binary"
-	"encoding/hex"
 	"errors"
 	"io"
 	"net/http"
@@ -14,6 +11,7 @@ import (
 	"github.com/verdict-project/verdict/model"
 	"github.com/verdict-project/verdict/protocol/awserr"
 	"github.com/verdict-project/verdict/protocol/sigv4"
+	"github.com/verdict-project/verdict/state"
 	"github.com/verdict-project/verdict/store"
 	"github.com/verdict-project/verdict/store/blob"
 )
@@ -34,7 +32,7 @@ import (
 const inlineMax = 128 << 10
 
 // objectDataTable holds the bytes of inline objects, keyed by BlobID.
-const objectDataTable = "s3.objectdata"
+const objectDataTable = state.ObjectData
 
 // objectData is a new object's bytes once received and verified: a blob
 // file already committed, or inline bytes that the transaction recording
@@ -99,19 +97,7 @@ func (q *request) writeObjectData(body io.Reader, sums *sigv4.Checksums, limit, 
 	if _, err := w.Commit(); err != nil {
 		return nil, 0, awserr.InternalError()
 	}
-	return &objectData{id: inlineID(), inline: buf.b}, n, nil
-}
-
-// inlineID returns a fresh key for inline bytes: 16 hex digits of the
-// clock, then 16 random ones, so a blob-id-shaped key that grows with
-// time. New inline records then land at the right edge of the store's
-// B+tree, where a commit dirties one leaf page for many objects instead of
-// one page per object scattered over the tree.
-func inlineID() string {
-	var b [16]byte
-	binary.BigEndian.PutUint64(b[:8], uint64(time.Now().UnixNano()))
-	_, _ = rand.Read(b[8:])
-	return hex.EncodeToString(b[:])
+	return &objectData{id: state.NewDataID(time.Now()), inline: buf.b}, n, nil
 }
 
 // openObject opens the bytes of obj for reading. inline holds its inline

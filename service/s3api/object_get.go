@@ -92,6 +92,9 @@ func getObject(q *request) {
 			if inline, err = tx.Get(objectDataTable, obj.BlobID); errors.Is(err, store.ErrNotFound) {
 				return noSuchKey(obj.Key)
 			}
+			if inline == nil {
+				inline = []byte{} // read, and empty: openObject must not read again
+			}
 		}
 		return err
 	})
