@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"io"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -106,4 +107,27 @@ func TestCrashDuringConcurrentPuts(t *testing.T) {
 		present++
 	}
 	t.Logf("%d objects present after restart (%d acknowledged)", present, n)
+
+	// Objects over 128 KiB are blob files; a PUT killed between writing
+	// its file and recording it leaves an orphan, which the restarted
+	// server removes in the background. Then exactly the present large
+	// objects have files.
+	wantFiles := 0
+	for i := 0; i < total; i++ {
+		if len(payload(i)) > 128<<10 {
+			if _, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("crash"), Key: aws.String(fmt.Sprintf("k/%04d", i))}); err == nil {
+				wantFiles++
+			}
+		}
+	}
+	var files []string
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		files, _ = filepath.Glob(filepath.Join(s.data, "blobs", "*", "*"))
+		if len(files) == wantFiles || time.Now().After(deadline) {
+			break
+		}
+	}
+	if len(files) != wantFiles {
+		t.Errorf("%d blob files after restart, want %d (one per large object present): orphans were not collected", len(files), wantFiles)
+	}
 }

@@ -246,6 +246,21 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	defer stop()
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	// Blob files that an earlier process wrote but never recorded (it
+	// crashed in between) are removed in the background; files written
+	// from now on are not touched.
+	collected := make(chan struct{})
+	go func() {
+		defer close(collected)
+		res, err := s3api.CollectOrphanBlobs(ctx, db, db.Blobs(), start)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			logger.Warn("collecting orphan blobs", "err", err)
+		case res.Removed > 0:
+			logger.Info("removed orphan blobs", "count", res.Removed, "bytes", res.RemovedBytes)
+		}
+	}()
+	defer func() { <-collected }()
 	select {
 	case err := <-errc:
 		return err
