@@ -190,7 +190,31 @@ type Bucket struct {
 	Encryption   *Encryption            `json:"encryption,omitempty"`
 	Tags         []Tag                  `json:"tags,omitempty"`
 	Versioning   string                 `json:"versioning,omitempty"`
+	// Configs are the configurations verdict stores and returns but does
+	// not act on (CORS, lifecycle, website, logging, acceleration).
+	Configs *BucketConfigs `json:"configs,omitempty"`
 }
+
+// BucketConfigs are bucket configurations kept only to be read back. Each
+// document is the XML body S3 returns for it, "" when unset: verdict
+// validates them on the way in but never interprets them, so it keeps no
+// second schema of its own for them.
+type BucketConfigs struct {
+	CORS      string `json:"cors,omitempty"`
+	Lifecycle string `json:"lifecycle,omitempty"`
+	// LifecycleMinSize is the lifecycle's
+	// x-amz-transition-default-minimum-object-size.
+	LifecycleMinSize string `json:"lifecycleMinSize,omitempty"`
+	Website          string `json:"website,omitempty"`
+	// Logging is "" while server access logging is off.
+	Logging string `json:"logging,omitempty"`
+	// Accelerate is the Transfer Acceleration status: "", Enabled or
+	// Suspended.
+	Accelerate string `json:"accelerate,omitempty"`
+}
+
+// Empty reports whether no configuration is set.
+func (c *BucketConfigs) Empty() bool { return c == nil || *c == BucketConfigs{} }
 
 // Encryption is a bucket's default encryption.
 type Encryption struct {
@@ -277,6 +301,10 @@ func (b *Bucket) Clone() *Bucket {
 		c.Encryption = &e
 	}
 	c.Tags = slices.Clone(b.Tags)
+	if b.Configs != nil {
+		k := *b.Configs
+		c.Configs = &k
+	}
 	return &c
 }
 

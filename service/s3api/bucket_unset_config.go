@@ -10,20 +10,19 @@ import (
 	"github.com/verdict-project/verdict/store"
 )
 
-// verdict keeps no CORS, website, lifecycle, replication, Object Lock,
-// logging, Transfer Acceleration or event-notification configuration: the
-// operations that set them answer NotImplemented. Their readers, which
-// tools such as the Terraform AWS provider call on every refresh of a
-// bucket, answer what S3 answers for a bucket on which the configuration
-// was never set, after the same authorization as S3.
+// verdict keeps no replication, Object Lock or event-notification
+// configuration: the operations that set them answer NotImplemented. Their
+// readers, which tools such as the Terraform AWS provider call on every
+// refresh of a bucket, answer what S3 answers for a bucket on which the
+// configuration was never set, after the same authorization as S3. (CORS,
+// lifecycle, website, logging and Transfer Acceleration are stored: see
+// bucket_configs.go.)
 
 func init() {
 	for _, c := range absentConfigs {
 		register(c.op, c.handler())
 	}
 	register("GetBucketVersioning", getBucketVersioning)
-	register("GetBucketLogging", getBucketLogging)
-	register("GetBucketAccelerateConfiguration", getBucketAccelerateConfiguration)
 	register("GetBucketNotificationConfiguration", getBucketNotificationConfiguration)
 }
 
@@ -36,16 +35,20 @@ type absentConfig struct {
 	message string // S3's message for code
 }
 
-// absentConfigs lists them, with the error codes and messages of S3's list
-// of error codes, https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList,
+// The not-found answers, with the error codes and messages of S3's list of
+// error codes, https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList,
 // and the actions of https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html.
-var absentConfigs = []absentConfig{
+var (
 	// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketCors.html
-	{"GetBucketCors", "s3:GetBucketCORS", "NoSuchCORSConfiguration", "The CORS configuration does not exist"},
+	noCORS = absentConfig{"GetBucketCors", "s3:GetBucketCORS", "NoSuchCORSConfiguration", "The CORS configuration does not exist"}
 	// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketWebsite.html
-	{"GetBucketWebsite", "s3:GetBucketWebsite", "NoSuchWebsiteConfiguration", "The specified bucket does not have a website configuration"},
+	noWebsite = absentConfig{"GetBucketWebsite", "s3:GetBucketWebsite", "NoSuchWebsiteConfiguration", "The specified bucket does not have a website configuration"}
 	// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLifecycleConfiguration.html
-	{"GetBucketLifecycleConfiguration", "s3:GetLifecycleConfiguration", "NoSuchLifecycleConfiguration", "The lifecycle configuration does not exist"},
+	noLifecycle = absentConfig{"GetBucketLifecycleConfiguration", "s3:GetLifecycleConfiguration", "NoSuchLifecycleConfiguration", "The lifecycle configuration does not exist"}
+)
+
+// absentConfigs are the configurations verdict never stores.
+var absentConfigs = []absentConfig{
 	// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketReplication.html
 	{"GetBucketReplication", "s3:GetReplicationConfiguration", "ReplicationConfigurationNotFoundError", "The replication configuration was not found"},
 	// Object Lock can only be enabled when a bucket is created, which
@@ -95,34 +98,6 @@ func getBucketVersioning(q *request) {
 		return
 	}
 	_ = s3xml.Write(q.w, http.StatusOK, &out)
-}
-
-// bucketLoggingStatus is GetBucketLogging's response; without server
-// access logging it has no LoggingEnabled element.
-// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLogging.html
-type bucketLoggingStatus struct {
-	XMLName xml.Name `xml:"http://s3.amazonaws.com/doc/2006-03-01/ BucketLoggingStatus"`
-}
-
-// getBucketLogging implements GetBucketLogging (s3:GetBucketLogging) for a
-// bucket without server access logging.
-// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLogging.html
-func getBucketLogging(q *request) {
-	writeEmptyConfig(q, "s3:GetBucketLogging", &bucketLoggingStatus{})
-}
-
-// accelerateConfiguration is GetBucketAccelerateConfiguration's response;
-// a bucket whose Transfer Acceleration state was never set has no Status.
-// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketAccelerateConfiguration.html
-type accelerateConfiguration struct {
-	XMLName xml.Name `xml:"http://s3.amazonaws.com/doc/2006-03-01/ AccelerateConfiguration"`
-}
-
-// getBucketAccelerateConfiguration implements
-// GetBucketAccelerateConfiguration (s3:GetAccelerateConfiguration).
-// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketAccelerateConfiguration.html
-func getBucketAccelerateConfiguration(q *request) {
-	writeEmptyConfig(q, "s3:GetAccelerateConfiguration", &accelerateConfiguration{})
 }
 
 // notificationConfiguration is GetBucketNotificationConfiguration's

@@ -49,7 +49,8 @@ func operationName(q *request) string {
 				{"policy", "PutBucketPolicy"}, {"acl", "PutBucketAcl"}, {"ownershipControls", "PutBucketOwnershipControls"},
 				{"publicAccessBlock", "PutPublicAccessBlock"}, {"requestPayment", "PutBucketRequestPayment"},
 				{"tagging", "PutBucketTagging"}, {"encryption", "PutBucketEncryption"}, {"versioning", "PutBucketVersioning"},
-				{"cors", "PutBucketCors"}, {"lifecycle", "PutBucketLifecycleConfiguration"},
+				{"cors", "PutBucketCors"}, {"lifecycle", "PutBucketLifecycleConfiguration"}, {"website", "PutBucketWebsite"},
+				{"logging", "PutBucketLogging"}, {"accelerate", "PutBucketAccelerateConfiguration"},
 			} {
 				if has(s.q) {
 					return s.op
@@ -82,6 +83,7 @@ func operationName(q *request) string {
 				{"policy", "DeleteBucketPolicy"}, {"ownershipControls", "DeleteBucketOwnershipControls"},
 				{"publicAccessBlock", "DeletePublicAccessBlock"}, {"tagging", "DeleteBucketTagging"},
 				{"encryption", "DeleteBucketEncryption"}, {"cors", "DeleteBucketCors"}, {"lifecycle", "DeleteBucketLifecycle"},
+				{"website", "DeleteBucketWebsite"},
 			} {
 				if has(s.q) {
 					return s.op

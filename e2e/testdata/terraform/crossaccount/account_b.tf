@@ -70,6 +70,41 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "shared" {
   }
 }
 
+# Configurations verdict stores and returns without acting on them.
+resource "aws_s3_bucket_cors_configuration" "shared" {
+  provider = aws.b
+  bucket   = aws_s3_bucket.shared.id
+  cors_rule {
+    allowed_headers = ["*"]
+    allowed_methods = ["GET", "HEAD"]
+    allowed_origins = ["https://reports.example.com"]
+    expose_headers  = ["ETag"]
+    max_age_seconds = 3000
+  }
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "shared" {
+  provider = aws.b
+  bucket   = aws_s3_bucket.shared.id
+  rule {
+    id     = "archive-old-reports"
+    status = "Enabled"
+    filter {
+      prefix = "reports/"
+    }
+    transition {
+      days          = 30
+      storage_class = "STANDARD_IA"
+    }
+    expiration {
+      days = 365
+    }
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 7
+    }
+  }
+}
+
 data "aws_iam_policy_document" "bucket" {
   provider = aws.b
   statement {
