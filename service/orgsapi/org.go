@@ -84,17 +84,17 @@ func (r *request) deleteOrganization() (any, error) {
 }
 
 func (r *request) listRoots() (any, error) {
-	var in struct {
-		MaxResults int
-		NextToken  string
-	}
+	var in struct{ paging }
 	if err := r.decode(&in); err != nil {
 		return nil, err
 	}
-	var out struct{ Roots []rootShape }
-	err := r.withOrg(false, true, func(_ store.Tx, o *model.Organization) error {
-		out.Roots = []rootShape{root(o)}
-		return nil
+	var out struct {
+		Roots     []rootShape
+		NextToken string `json:",omitempty"`
+	}
+	err := r.withOrg(false, true, func(_ store.Tx, o *model.Organization) (err error) {
+		out.Roots, out.NextToken, err = page([]rootShape{root(o)}, in.paging)
+		return err
 	})
 	return out, err
 }
@@ -154,7 +154,7 @@ func (r *request) createOU() (any, error) {
 	var out struct{ OrganizationalUnit ouShape }
 	err := r.withOrg(true, true, func(_ store.Tx, o *model.Organization) error {
 		if parentKind(o, in.ParentId) == "" {
-			return orgErr("ParentNotFoundException", "We can't find a root or OU with the ParentId that you specified.")
+			return parentNotFound()
 		}
 		if depth(o, in.ParentId) >= maxOUDepth {
 			return constraint("You have exceeded the allowed number of levels of OUs.")
@@ -224,68 +224,82 @@ func (r *request) deleteOU() (any, error) {
 
 func (r *request) listOUsForParent() (any, error) {
 	var in struct {
-		ParentId   string
-		MaxResults int
-		NextToken  string
+		ParentId string
+		paging
 	}
 	if err := r.decode(&in); err != nil {
 		return nil, err
 	}
-	out := struct{ OrganizationalUnits []ouShape }{OrganizationalUnits: []ouShape{}}
-	err := r.withOrg(false, true, func(_ store.Tx, o *model.Organization) error {
+	var out struct {
+		OrganizationalUnits []ouShape
+		NextToken           string `json:",omitempty"`
+	}
+	err := r.withOrg(false, true, func(_ store.Tx, o *model.Organization) (err error) {
 		if parentKind(o, in.ParentId) == "" {
-			return orgErr("ParentNotFoundException", "We can't find a root or OU with the ParentId that you specified.")
+			return parentNotFound()
 		}
+		var all []ouShape
 		for _, u := range sortedOUs(o) {
 			if u.ParentID == in.ParentId {
-				out.OrganizationalUnits = append(out.OrganizationalUnits, ou(o, u))
+				all = append(all, ou(o, u))
 			}
 		}
-		return nil
+		out.OrganizationalUnits, out.NextToken, err = page(all, in.paging)
+		return err
 	})
 	return out, err
 }
 
 func (r *request) listAccounts() (any, error) {
-	var in struct {
-		MaxResults int
-		NextToken  string
-	}
+	var in struct{ paging }
 	if err := r.decode(&in); err != nil {
 		return nil, err
 	}
-	out := struct{ Accounts []accountShape }{Accounts: []accountShape{}}
-	err := r.withOrg(false, true, func(_ store.Tx, o *model.Organization) error {
-		for _, a := range sortedAccounts(o) {
-			out.Accounts = append(out.Accounts, account(o, a))
-		}
-		return nil
-	})
-	return out, err
+	return r.listAccountsWhere(in.paging, func(*model.Organization) error { return nil }, func(*model.OrgAccount) bool { return true })
 }
 
 func (r *request) listAccountsForParent() (any, error) {
 	var in struct {
-		ParentId   string
-		MaxResults int
-		NextToken  string
+		ParentId string
+		paging
 	}
 	if err := r.decode(&in); err != nil {
 		return nil, err
 	}
-	out := struct{ Accounts []accountShape }{Accounts: []accountShape{}}
-	err := r.withOrg(false, true, func(_ store.Tx, o *model.Organization) error {
+	return r.listAccountsWhere(in.paging, func(o *model.Organization) error {
 		if parentKind(o, in.ParentId) == "" {
-			return orgErr("ParentNotFoundException", "We can't find a root or OU with the ParentId that you specified.")
-		}
-		for _, a := range sortedAccounts(o) {
-			if a.ParentID == in.ParentId {
-				out.Accounts = append(out.Accounts, account(o, a))
-			}
+			return parentNotFound()
 		}
 		return nil
+	}, func(a *model.OrgAccount) bool { return a.ParentID == in.ParentId })
+}
+
+// listAccountsWhere answers ListAccounts and ListAccountsForParent: after
+// check passes, the page of the organization's accounts that keep selects.
+func (r *request) listAccountsWhere(p paging, check func(*model.Organization) error, keep func(*model.OrgAccount) bool) (any, error) {
+	var out struct {
+		Accounts  []accountShape
+		NextToken string `json:",omitempty"`
+	}
+	err := r.withOrg(false, true, func(_ store.Tx, o *model.Organization) error {
+		if err := check(o); err != nil {
+			return err
+		}
+		var all []accountShape
+		for _, a := range sortedAccounts(o) {
+			if keep(a) {
+				all = append(all, account(o, a))
+			}
+		}
+		var err error
+		out.Accounts, out.NextToken, err = page(all, p)
+		return err
 	})
 	return out, err
+}
+
+func parentNotFound() error {
+	return orgErr("ParentNotFoundException", "We can't find a root or OU with the ParentId that you specified.")
 }
 
 func accountNotFound() error {
@@ -567,15 +581,17 @@ func (r *request) moveAccount() (any, error) {
 
 func (r *request) listParents() (any, error) {
 	var in struct {
-		ChildId    string
-		MaxResults int
-		NextToken  string
+		ChildId string
+		paging
 	}
 	if err := r.decode(&in); err != nil {
 		return nil, err
 	}
-	out := struct{ Parents []typedID }{Parents: []typedID{}}
-	err := r.withOrg(false, true, func(_ store.Tx, o *model.Organization) error {
+	var out struct {
+		Parents   []typedID
+		NextToken string `json:",omitempty"`
+	}
+	err := r.withOrg(false, true, func(_ store.Tx, o *model.Organization) (err error) {
 		parent := ""
 		if a, ok := o.Accounts[in.ChildId]; ok {
 			parent = a.ParentID
@@ -584,18 +600,17 @@ func (r *request) listParents() (any, error) {
 		} else {
 			return orgErr("ChildNotFoundException", "We can't find an organizational unit (OU) or AWS account with the ChildId that you specified.")
 		}
-		out.Parents = append(out.Parents, typedID{Id: parent, Type: parentKind(o, parent)})
-		return nil
+		out.Parents, out.NextToken, err = page([]typedID{{Id: parent, Type: parentKind(o, parent)}}, in.paging)
+		return err
 	})
 	return out, err
 }
 
 func (r *request) listChildren() (any, error) {
 	var in struct {
-		ParentId   string
-		ChildType  string
-		MaxResults int
-		NextToken  string
+		ParentId  string
+		ChildType string
+		paging
 	}
 	if err := r.decode(&in); err != nil {
 		return nil, err
@@ -603,25 +618,30 @@ func (r *request) listChildren() (any, error) {
 	if in.ChildType != "ACCOUNT" && in.ChildType != "ORGANIZATIONAL_UNIT" {
 		return nil, invalidInput("You provided a value that does not match the required pattern.")
 	}
-	out := struct{ Children []typedID }{Children: []typedID{}}
-	err := r.withOrg(false, true, func(_ store.Tx, o *model.Organization) error {
+	var out struct {
+		Children  []typedID
+		NextToken string `json:",omitempty"`
+	}
+	err := r.withOrg(false, true, func(_ store.Tx, o *model.Organization) (err error) {
 		if parentKind(o, in.ParentId) == "" {
-			return orgErr("ParentNotFoundException", "We can't find a root or OU with the ParentId that you specified.")
+			return parentNotFound()
 		}
+		var all []typedID
 		if in.ChildType == "ACCOUNT" {
 			for _, a := range sortedAccounts(o) {
 				if a.ParentID == in.ParentId {
-					out.Children = append(out.Children, typedID{a.ID, "ACCOUNT"})
+					all = append(all, typedID{a.ID, "ACCOUNT"})
 				}
 			}
-			return nil
-		}
-		for _, u := range sortedOUs(o) {
-			if u.ParentID == in.ParentId {
-				out.Children = append(out.Children, typedID{u.ID, "ORGANIZATIONAL_UNIT"})
+		} else {
+			for _, u := range sortedOUs(o) {
+				if u.ParentID == in.ParentId {
+					all = append(all, typedID{u.ID, "ORGANIZATIONAL_UNIT"})
+				}
 			}
 		}
-		return nil
+		out.Children, out.NextToken, err = page(all, in.paging)
+		return err
 	})
 	return out, err
 }

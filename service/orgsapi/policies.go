@@ -260,9 +260,8 @@ func (r *request) describePolicy() (any, error) {
 
 func (r *request) listPolicies() (any, error) {
 	var in struct {
-		Filter     string
-		MaxResults int
-		NextToken  string
+		Filter string
+		paging
 	}
 	if err := r.decode(&in); err != nil {
 		return nil, err
@@ -270,14 +269,15 @@ func (r *request) listPolicies() (any, error) {
 	if err := checkType(in.Filter); err != nil {
 		return nil, err
 	}
-	out := struct{ Policies []policySummary }{Policies: []policySummary{}}
+	var out policyPage
 	err := r.withOrg(false, true, func(_ store.Tx, o *model.Organization) error {
+		var all []policySummary
 		for _, p := range sortedPolicies(o) {
 			if p.Type == in.Filter {
-				out.Policies = append(out.Policies, summary(o, p))
+				all = append(all, summary(o, p))
 			}
 		}
-		return nil
+		return out.fill(all, in.paging)
 	})
 	return out, err
 }
@@ -390,8 +390,7 @@ func (r *request) detachPolicy() (any, error) {
 func (r *request) listPoliciesForTarget() (any, error) {
 	var in struct {
 		TargetId, Filter string
-		MaxResults       int
-		NextToken        string
+		paging
 	}
 	if err := r.decode(&in); err != nil {
 		return nil, err
@@ -399,32 +398,47 @@ func (r *request) listPoliciesForTarget() (any, error) {
 	if err := checkType(in.Filter); err != nil {
 		return nil, err
 	}
-	out := struct{ Policies []policySummary }{Policies: []policySummary{}}
+	var out policyPage
 	err := r.withOrg(false, true, func(_ store.Tx, o *model.Organization) error {
 		if targetKind(o, in.TargetId) == "" {
 			return targetNotFound()
 		}
+		var all []policySummary
 		for _, id := range o.Attachments[in.TargetId] {
 			if p := o.Policies[id]; p != nil && p.Type == in.Filter {
-				out.Policies = append(out.Policies, summary(o, p))
+				all = append(all, summary(o, p))
 			}
 		}
-		return nil
+		return out.fill(all, in.paging)
 	})
 	return out, err
 }
 
+// policyPage is the response of ListPolicies and ListPoliciesForTarget.
+type policyPage struct {
+	Policies  []policySummary
+	NextToken string `json:",omitempty"`
+}
+
+func (pp *policyPage) fill(all []policySummary, p paging) (err error) {
+	pp.Policies, pp.NextToken, err = page(all, p)
+	return err
+}
+
 func (r *request) listTargetsForPolicy() (any, error) {
 	var in struct {
-		PolicyId   string
-		MaxResults int
-		NextToken  string
+		PolicyId string
+		paging
 	}
 	if err := r.decode(&in); err != nil {
 		return nil, err
 	}
-	out := struct{ Targets []targetShape }{Targets: []targetShape{}}
-	err := r.withOrg(false, true, func(_ store.Tx, o *model.Organization) error {
+	var out struct {
+		Targets   []targetShape
+		NextToken string `json:",omitempty"`
+	}
+	err := r.withOrg(false, true, func(_ store.Tx, o *model.Organization) (err error) {
+		var all []targetShape
 		if _, ok := o.Policies[in.PolicyId]; !ok {
 			return policyNotFound()
 		}
@@ -441,9 +455,10 @@ func (r *request) listTargetsForPolicy() (any, error) {
 			default:
 				ts.Arn, ts.Name = accountARN(o, t), o.Accounts[t].Name
 			}
-			out.Targets = append(out.Targets, ts)
+			all = append(all, ts)
 		}
-		return nil
+		out.Targets, out.NextToken, err = page(all, in.paging)
+		return err
 	})
 	return out, err
 }
