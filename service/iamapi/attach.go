@@ -48,15 +48,8 @@ func attachPolicy(k *kind) op {
 		if err := p.err(); err != nil {
 			return nil, err
 		}
-		err := q.update(func(tx store.Tx) error {
-			ctx := condition.Map{"iam:policyarn": {arn}}
-			e, err := q.entityFor(tx, k, name, "iam:Attach"+k.title+"Policy", ctx, true)
-			if err != nil {
-				return err
-			}
-			if e.protected() {
-				return unmodifiable(e.name)
-			}
+		ctx := condition.Map{"iam:policyarn": {arn}}
+		err := q.changeEntity(k, name, "iam:Attach"+k.title+"Policy", ctx, true, func(tx store.Tx, e *entity) error {
 			m, _, err := q.findManaged(tx, arn)
 			if err != nil {
 				return err
@@ -88,15 +81,8 @@ func detachPolicy(k *kind) op {
 		if err := p.err(); err != nil {
 			return nil, err
 		}
-		err := q.update(func(tx store.Tx) error {
-			ctx := condition.Map{"iam:policyarn": {arn}}
-			e, err := q.entityFor(tx, k, name, "iam:Detach"+k.title+"Policy", ctx, true)
-			if err != nil {
-				return err
-			}
-			if e.protected() {
-				return unmodifiable(e.name)
-			}
+		ctx := condition.Map{"iam:policyarn": {arn}}
+		err := q.changeEntity(k, name, "iam:Detach"+k.title+"Policy", ctx, true, func(tx store.Tx, e *entity) error {
 			i := slices.Index(*e.attached, arn)
 			if i < 0 {
 				return policyNotFound(arn)
@@ -168,15 +154,8 @@ func putBoundary(k *kind) op {
 		if err := p.err(); err != nil {
 			return nil, err
 		}
-		err := q.update(func(tx store.Tx) error {
-			ctx := condition.Map{"iam:permissionsboundary": {arn}}
-			e, err := q.entityFor(tx, k, name, "iam:Put"+k.title+"PermissionsBoundary", ctx, false)
-			if err != nil {
-				return err
-			}
-			if e.protected() {
-				return unmodifiable(e.name)
-			}
+		ctx := condition.Map{"iam:permissionsboundary": {arn}}
+		err := q.changeEntity(k, name, "iam:Put"+k.title+"PermissionsBoundary", ctx, false, func(tx store.Tx, e *entity) error {
 			if err := checkBoundary(tx, arn); err != nil {
 				return err
 			}
@@ -194,14 +173,7 @@ func deleteBoundary(k *kind) op {
 		if err := p.err(); err != nil {
 			return nil, err
 		}
-		err := q.update(func(tx store.Tx) error {
-			e, err := q.entityFor(tx, k, name, "iam:Delete"+k.title+"PermissionsBoundary", nil, true)
-			if err != nil {
-				return err
-			}
-			if e.protected() {
-				return unmodifiable(e.name)
-			}
+		err := q.changeEntity(k, name, "iam:Delete"+k.title+"PermissionsBoundary", nil, true, func(tx store.Tx, e *entity) error {
 			*e.boundary = ""
 			return e.save(tx)
 		})

@@ -179,3 +179,19 @@ func (q *request) entityFor(tx store.Tx, k *kind, name, action string, extra con
 	}
 	return e, nil
 }
+
+// changeEntity runs change on the entity named by the request in a write
+// transaction, after entityFor has authorized action, and refuses entities
+// that cannot be changed (service-linked roles).
+func (q *request) changeEntity(k *kind, name, action string, extra condition.Map, withBoundary bool, change func(store.Tx, *entity) error) error {
+	return q.update(func(tx store.Tx) error {
+		e, err := q.entityFor(tx, k, name, action, extra, withBoundary)
+		if err != nil {
+			return err
+		}
+		if e.protected() {
+			return unmodifiable(e.name)
+		}
+		return change(tx, e)
+	})
+}

@@ -69,14 +69,7 @@ func putInline(k *kind) op {
 		if err := p.err(); err != nil {
 			return nil, err
 		}
-		err := q.update(func(tx store.Tx) error {
-			e, err := q.entityFor(tx, k, name, "iam:Put"+k.title+"Policy", nil, true)
-			if err != nil {
-				return err
-			}
-			if e.protected() {
-				return unmodifiable(e.name)
-			}
+		err := q.changeEntity(k, name, "iam:Put"+k.title+"Policy", nil, true, func(tx store.Tx, e *entity) error {
 			existing, _ := inlineKey(*e.inline, pname)
 			used := 0
 			for n, d := range *e.inline {
@@ -151,14 +144,7 @@ func deleteInline(k *kind) op {
 		if err := p.err(); err != nil {
 			return nil, err
 		}
-		err := q.update(func(tx store.Tx) error {
-			e, err := q.entityFor(tx, k, name, "iam:Delete"+k.title+"Policy", nil, true)
-			if err != nil {
-				return err
-			}
-			if e.protected() {
-				return unmodifiable(e.name)
-			}
+		err := q.changeEntity(k, name, "iam:Delete"+k.title+"Policy", nil, true, func(tx store.Tx, e *entity) error {
 			key, ok := inlineKey(*e.inline, pname)
 			if !ok {
 				return k.policyNotFound(pname)
