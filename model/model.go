@@ -246,6 +246,14 @@ type Object struct {
 	StorageClass string            `json:"storageClass,omitempty"`
 	PartsCount   int               `json:"partsCount,omitempty"`
 	SSE          *ObjectSSE        `json:"sse,omitempty"`
+	// VersionID is the version's ID in a bucket whose versioning was
+	// ever set; "" and "null" both name the null version (objects written
+	// while the bucket was unversioned or versioning was Suspended).
+	// https://docs.aws.amazon.com/AmazonS3/latest/userguide/versioning-workflows.html
+	VersionID string `json:"versionId,omitempty"`
+	// DeleteMarker says the version is a delete marker: no bytes, no ACL.
+	// https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeleteMarker.html
+	DeleteMarker bool `json:"deleteMarker,omitempty"`
 }
 
 // ObjectSSE records how an object's bytes are encrypted.

@@ -35,6 +35,10 @@ const (
 	// ObjectData holds the bytes of small objects kept inline (see
 	// model.Object.Inline), keyed by the object's BlobID.
 	ObjectData = "s3.objectdata"
+	// Versions holds the versions of objects in versioned buckets that
+	// Objects does not: every noncurrent version, and the current version
+	// when it is a delete marker (see VersionKey).
+	Versions = "s3.versions"
 )
 
 // ErrNotFound is store.ErrNotFound, re-exported for callers of this package.
@@ -199,4 +203,46 @@ func NewDataID(now time.Time) string {
 	binary.BigEndian.PutUint64(b[:8], uint64(now.UnixNano()))
 	_, _ = rand.Read(b[8:])
 	return hex.EncodeToString(b[:])
+}
+
+// VersionKey is the record key of a version in table Versions:
+// ObjectKey(bucket, key) + "\x00" + order, where order is 16 hexadecimal
+// digits of the bitwise complement of the version's LastModified in Unix
+// nanoseconds followed by its version ID ("null" for the null version). So
+// a scan of prefix ObjectKey(bucket, key)+"\x00" visits a key's versions
+// newest first, and keys in key order (a key containing NUL may sort its
+// versions among those of a longer key; callers check the record's Key).
+//
+// Layout of a versioned bucket's objects: Objects holds, under
+// ObjectKey(bucket, key), the current version when it is not a delete
+// marker, exactly as for unversioned buckets (so ListObjects scans only
+// Objects); Versions holds every other version. A version's bytes stay
+// where they were written (inline record or blob file) until the version
+// is permanently deleted.
+func VersionKey(bucket, key string, lastModified time.Time, versionID string) string {
+	if versionID == "" {
+		versionID = "null"
+	}
+	return VersionPrefix(bucket, key) + VersionOrder(lastModified) + versionID
+}
+
+// VersionPrefix is the prefix of the Versions records of one key.
+func VersionPrefix(bucket, key string) string { return ObjectKey(bucket, key) + "\x00" }
+
+// VersionOrder is the order part of a version's record key: 16 hex digits
+// that sort newer times first.
+func VersionOrder(t time.Time) string {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], ^uint64(t.UnixNano()))
+	return hex.EncodeToString(b[:])
+}
+
+// PutVersion stores o in Versions.
+func PutVersion(tx store.Tx, o *model.Object) error {
+	return store.PutJSON(tx, Versions, VersionKey(o.Bucket, o.Key, o.LastModified, o.VersionID), o)
+}
+
+// DeleteVersion removes o from Versions.
+func DeleteVersion(tx store.Tx, o *model.Object) error {
+	return tx.Delete(Versions, VersionKey(o.Bucket, o.Key, o.LastModified, o.VersionID))
 }

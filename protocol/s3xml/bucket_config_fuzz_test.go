@@ -34,6 +34,7 @@ var configSeeds = []struct {
 		`<ID>abc</ID></Grantee><Permission>FULL_CONTROL</Permission></Grant></TargetGrants><TargetObjectKeyFormat><PartitionedPrefix>` +
 		`<PartitionDateSource>EventTime</PartitionDateSource></PartitionedPrefix></TargetObjectKeyFormat></LoggingEnabled></BucketLoggingStatus>`},
 	{"accelerate", func() any { return new(AccelerateConfiguration) }, `<AccelerateConfiguration><Status>Enabled</Status></AccelerateConfiguration>`},
+	{"versioning", func() any { return new(VersioningConfiguration) }, `<VersioningConfiguration><Status>Enabled</Status><MfaDelete>Disabled</MfaDelete></VersioningConfiguration>`},
 }
 
 // fuzzConfig is the property every configuration parser must have: bad
@@ -75,3 +76,6 @@ func FuzzBucketLoggingStatus(f *testing.F) { fuzzConfig(f, 3) }
 
 // FuzzAccelerateConfiguration fuzzes the PutBucketAccelerateConfiguration body.
 func FuzzAccelerateConfiguration(f *testing.F) { fuzzConfig(f, 4) }
+
+// FuzzVersioningConfiguration fuzzes the PutBucketVersioning body.
+func FuzzVersioningConfiguration(f *testing.F) { fuzzConfig(f, 5) }

@@ -13,7 +13,8 @@ func init() { register("DeleteBucket", deleteBucket) }
 
 // deleteBucket implements DeleteBucket (s3:DeleteBucket): 204, or 409
 // BucketNotEmpty while the bucket holds an object. Multipart uploads in
-// progress do not keep a bucket alive: the API reference requires only that
+// progress do not keep a bucket alive (noncurrent versions and delete
+// markers do): the API reference requires only that
 // objects (and versions and delete markers) be deleted, and S3 deletes a
 // bucket with incomplete uploads, discarding them; verdict discards their
 // parts too.
@@ -29,11 +30,15 @@ func deleteBucket(q *request) {
 			return errWritten
 		}
 		empty := true
-		if err := tx.Scan(state.Objects, b.Name+"/", "", func(string, []byte) (bool, error) {
-			empty = false
-			return false, nil
-		}); err != nil {
-			return err
+		// Versions and delete markers keep a bucket too.
+		// https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucket.html
+		for _, table := range []string{state.Objects, state.Versions} {
+			if err := tx.Scan(table, b.Name+"/", "", func(string, []byte) (bool, error) {
+				empty = false
+				return false, nil
+			}); err != nil {
+				return err
+			}
 		}
 		if !empty {
 			return awserr.New("BucketNotEmpty", http.StatusConflict, "The bucket you tried to delete is not empty").With("BucketName", b.Name)

@@ -22,7 +22,6 @@ func init() {
 	for _, c := range absentConfigs {
 		register(c.op, c.handler())
 	}
-	register("GetBucketVersioning", getBucketVersioning)
 	register("GetBucketNotificationConfiguration", getBucketNotificationConfiguration)
 }
 
@@ -72,32 +71,6 @@ func (c absentConfig) handler() func(*request) {
 // err is the configuration's not-found error for bucket.
 func (c absentConfig) err(bucket string) *awserr.Error {
 	return awserr.New(c.code, http.StatusNotFound, c.message).With("BucketName", bucket)
-}
-
-// versioningConfiguration is GetBucketVersioning's response. Status is
-// absent on a bucket whose versioning was never set; MFADelete only when
-// it was ever configured, which verdict cannot do.
-// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketVersioning.html
-type versioningConfiguration struct {
-	XMLName xml.Name `xml:"http://s3.amazonaws.com/doc/2006-03-01/ VersioningConfiguration"`
-	Status  string   `xml:"Status,omitempty"`
-}
-
-// getBucketVersioning implements GetBucketVersioning (s3:GetBucketVersioning).
-// Only a world file can give a bucket a versioning state (Enabled or
-// Suspended); every other bucket has never had one and gets an empty
-// VersioningConfiguration, as S3 answers for a new bucket.
-// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketVersioning.html
-func getBucketVersioning(q *request) {
-	var out versioningConfiguration
-	err := q.onBucket(false, "s3:GetBucketVersioning", func(_ store.Tx, b *model.Bucket) error {
-		out.Status = b.Versioning
-		return nil
-	})
-	if q.done(err) {
-		return
-	}
-	_ = s3xml.Write(q.w, http.StatusOK, &out)
 }
 
 // notificationConfiguration is GetBucketNotificationConfiguration's

@@ -133,10 +133,12 @@ func completeMultipartUpload(q *request) {
 		q.fail(e)
 		return
 	}
-	var old *model.Object
+	var gone removed
 	var partBlobs []string
 	err = q.update(func(tx store.Tx) error {
-		if _, err := getBucket(tx, q.bucket); err != nil {
+		gone = nil
+		b, err := getBucket(tx, q.bucket)
+		if err != nil {
 			return err
 		}
 		cur, err := getUpload(tx, q.bucket, q.key, u.ID)
@@ -152,10 +154,11 @@ func completeMultipartUpload(q *request) {
 				return e
 			}
 		}
-		if prev != nil {
+		if prev != nil && b.Versioning == "" {
 			if err := deleteObjectData(tx, prev); err != nil {
 				return err
 			}
+			gone = removed{prev}
 		}
 		if partBlobs, err = deleteUpload(tx, cur); err != nil {
 			return err
@@ -163,7 +166,10 @@ func completeMultipartUpload(q *request) {
 		if err := store.PutJSON(tx, layoutsTable, obj.BlobID, lay); err != nil {
 			return err
 		}
-		old = prev
+		if b.Versioning != "" {
+			// A new version (see installVersion).
+			return installVersion(tx, b, obj, &gone)
+		}
 		return state.PutObject(tx, obj)
 	})
 	if err != nil {
@@ -172,7 +178,10 @@ func completeMultipartUpload(q *request) {
 		return
 	}
 	q.removeBlobs(partBlobs)
-	q.dropBlob(old)
+	q.dropAll(gone)
+	if obj.VersionID != "" {
+		q.w.Header().Set("x-amz-version-id", obj.VersionID)
+	}
 	out := s3xml.CompleteMultipartUploadResult{Location: q.location(), Bucket: q.bucket, Key: q.key, ETag: obj.ETag,
 		ChecksumType: obj.ChecksumType}
 	for a, v := range obj.Checksums {

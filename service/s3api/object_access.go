@@ -2,6 +2,7 @@ package s3api
 
 import (
 	"errors"
+	"net/http"
 	"strings"
 
 	"github.com/verdict-project/verdict/engine/condition"
@@ -32,19 +33,53 @@ func (q *request) bucketFor(tx store.Tx, name, header string) (*model.Bucket, er
 // others get 403 AccessDenied, so that keys cannot be probed. When it
 // returns errWritten the response (a denial) has been written.
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html#API_GetObject_RequestSyntax
-func (q *request) readObject(tx store.Tx, b *model.Bucket, key, action string, ctx condition.Map) (*model.Object, error) {
-	obj, err := state.Object(tx, b.Name, key)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
+//
+// versionID ("" for the current version) names a version; the object
+// context is then that version's owner and ACL, and s3:VersionId is set.
+// An unknown version is 404 NoSuchVersion under the same rule. A version
+// that is a delete marker is returned as is (authorized in the bucket
+// context: a marker has no ACL) for the caller to refuse. When the current
+// version of the key is a delete marker, GET and HEAD of the key add
+// x-amz-delete-marker and its x-amz-version-id to the 404.
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeleteMarker.html
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/RetrievingObjectVersions.html
+func (q *request) readObject(tx store.Tx, b *model.Bucket, key, versionID, action string, ctx condition.Map) (*model.Object, error) {
+	var obj *model.Object
+	var err error
+	if b.Versioning == "" && (versionID == "" || versionID == nullVersion) {
+		obj, err = state.Object(tx, b.Name, key)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, err
+		}
+	} else if obj, _, err = versionTarget(tx, b, key, versionID); err != nil {
 		return nil, err
 	}
+	if versionID != "" {
+		c := condition.Map{"s3:versionid": {versionID}}
+		for k, v := range ctx {
+			c[k] = v
+		}
+		ctx = c
+	}
 	res := objectARN(b.Name, key)
-	if obj == nil {
-		canList := q.allowed(tx, authCheck{action: "s3:ListBucket", resource: bucketARN(b.Name), bucket: b})
+	if obj == nil || obj.DeleteMarker {
+		canList := obj == nil && q.allowed(tx, authCheck{action: "s3:ListBucket", resource: bucketARN(b.Name), bucket: b})
 		if _, ok := q.authorize(tx, authCheck{action: action, resource: res, bucket: b, ctx: ctx}); !ok {
 			return nil, errWritten
 		}
+		if obj != nil {
+			return obj, nil
+		}
 		if !canList {
 			return nil, awserr.AccessDenied()
+		}
+		if versionID != "" {
+			return nil, noSuchVersion(key, versionID)
+		}
+		if b.Versioning != "" && key == q.key && (q.r.Method == http.MethodGet || q.r.Method == http.MethodHead) {
+			if vs, err := keyVersions(tx, b.Name, key, 1); err == nil && len(vs) > 0 && vs[0].DeleteMarker {
+				versionHeaders(q.w.Header(), vs[0])
+			}
 		}
 		return nil, noSuchKey(key)
 	}
@@ -72,14 +107,15 @@ func existingTagContext(tags []model.Tag) condition.Map {
 
 // readAction is the action a read of the current object or of a version
 // needs: s3:GetObjectVersion replaces s3:GetObject when the request names a
-// version. verdict does not version objects, so the only version is the
-// "null" version of an unversioned bucket; any other ID is refused.
+// version. A version ID verdict cannot have issued (see versionIDLen) is
+// 400 InvalidArgument "Invalid version id specified".
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html
+// https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList
 func readAction(versionID string, hasVersion bool) (string, *awserr.Error) {
 	if !hasVersion {
 		return "s3:GetObject", nil
 	}
-	if versionID != "null" {
+	if !wellFormedVersionID(versionID) {
 		return "", invalidVersionID(versionID)
 	}
 	return "s3:GetObjectVersion", nil

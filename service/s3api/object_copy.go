@@ -49,9 +49,13 @@ func (q *request) authorizeCopySource(tx store.Tx, src copySource) (*copySourceO
 	if err != nil {
 		return nil, err
 	}
-	obj, err := q.readObject(tx, b, src.key, action, nil)
+	obj, err := q.readObject(tx, b, src.key, src.versionID, action, nil)
 	if err != nil {
 		return nil, err
+	}
+	if obj.DeleteMarker {
+		// https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html
+		return nil, awserr.InvalidRequest("The source of a copy request may not specifically refer to a delete marker by version id.")
 	}
 	return &copySourceObject{src: src, bucket: b, obj: obj}, nil
 }
@@ -134,7 +138,11 @@ func copyObject(q *request) {
 		return
 	}
 	sobj := source.obj
-	if src.bucket == q.bucket && src.key == q.key && mdDirective != "REPLACE" && !changesAttributes(h) {
+	// Copying an earlier version onto its own key is how a version is
+	// restored, and is allowed.
+	// https://docs.aws.amazon.com/AmazonS3/latest/userguide/RestoringPreviousVersions.html
+	restore := src.hasVersion && (plan.existing == nil || versionIDOf(plan.existing) != src.versionID)
+	if src.bucket == q.bucket && src.key == q.key && mdDirective != "REPLACE" && !changesAttributes(h) && !restore {
 		// https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html
 		q.fail(awserr.InvalidRequest("This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes."))
 		return
@@ -182,13 +190,22 @@ func copyObject(q *request) {
 	obj.Size, obj.ETag = n, `"`+md5Hex(sums)+`"`
 	obj.Checksums = map[string]string{string(alg): sums.Sum(alg)}
 	obj.ChecksumType = checksumFullObject
-	old, err := q.commitObject(obj, data, plan, conds)
+	gone, err := q.commitObject(obj, data, plan, conds)
 	if err != nil {
 		q.discard(data)
 		q.done(err)
 		return
 	}
-	q.dropBlob(old)
+	q.dropAll(gone)
+	// The copy reports the source version it read and the version it
+	// created, in versioned buckets.
+	// https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html#API_CopyObject_ResponseSyntax
+	if sobj.VersionID != "" || source.bucket.Versioning != "" {
+		q.w.Header().Set("x-amz-copy-source-version-id", versionIDOf(sobj))
+	}
+	if obj.VersionID != "" {
+		q.w.Header().Set("x-amz-version-id", obj.VersionID)
+	}
 	out := s3xml.CopyObjectResult{LastModified: s3xml.NewTimestamp(obj.LastModified), ETag: obj.ETag, ChecksumType: obj.ChecksumType}
 	setXMLChecksum(&out.Checksums, alg, obj.Checksums[string(alg)])
 	sseHeaders(q.w.Header(), obj.SSE)

@@ -73,13 +73,23 @@ func getObject(q *request) {
 	var obj *model.Object
 	var lay *layout
 	var inline []byte
+	versioned := false
 	err := q.view(func(tx store.Tx) error {
 		bucket, err := q.bucketFor(tx, q.bucket, "x-amz-expected-bucket-owner")
 		if err != nil {
 			return err
 		}
-		if obj, err = q.readObject(tx, bucket, q.key, action, nil); err != nil {
+		versioned = bucket.Versioning != ""
+		if obj, err = q.readObject(tx, bucket, q.key, q.query.Get("versionId"), action, nil); err != nil {
 			return err
+		}
+		if obj.DeleteMarker {
+			// A version that is a delete marker cannot be read: 405, with
+			// the marker's headers and Last-Modified.
+			// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html
+			versionHeaders(q.w.Header(), obj)
+			q.w.Header().Set("Last-Modified", obj.LastModified.UTC().Format(lastModifiedFormat))
+			return deleteMarkerNotAllowed(q.r.Method)
 		}
 		if partNumber > 0 {
 			if lay, err = getLayout(tx, obj); err != nil {
@@ -158,6 +168,9 @@ func getObject(q *request) {
 	}
 
 	h := q.w.Header()
+	if versioned || obj.VersionID != "" {
+		h.Set("x-amz-version-id", versionIDOf(obj))
+	}
 	h.Set("Content-Type", obj.ContentType)
 	h.Set("ETag", obj.ETag)
 	h.Set("Last-Modified", obj.LastModified.UTC().Format(lastModifiedFormat))

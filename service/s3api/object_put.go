@@ -253,15 +253,18 @@ func putObject(q *request) {
 	obj.Size, obj.ETag = n, `"`+md5Hex(sums)+`"`
 	obj.Checksums = map[string]string{string(alg): sums.Sum(alg)}
 	obj.ChecksumType = checksumFullObject
-	old, err := q.commitObject(obj, data, plan, conds)
+	gone, err := q.commitObject(obj, data, plan, conds)
 	if err != nil {
 		q.discard(data)
 		q.done(err)
 		return
 	}
-	q.dropBlob(old)
+	q.dropAll(gone)
 	q.charged(plan.bucket)
 	h := q.w.Header()
+	if obj.VersionID != "" {
+		h.Set("x-amz-version-id", obj.VersionID)
+	}
 	h.Set("ETag", obj.ETag)
 	setChecksumHeaders(h, obj.Checksums, obj.ChecksumType)
 	sseHeaders(h, obj.SSE)
@@ -270,12 +273,15 @@ func putObject(q *request) {
 
 // commitObject records obj and its inline bytes (a blob file is already
 // committed), re-checking that the bucket still exists and the write
-// conditions still hold. It returns the object it replaced, whose blob the
-// caller removes.
-func (q *request) commitObject(obj *model.Object, data *objectData, plan *writePlan, conds writeConditions) (*model.Object, error) {
-	var old *model.Object
+// conditions still hold. It returns the versions it replaced, whose blobs
+// the caller removes (see dropAll). In a versioned bucket obj becomes a new
+// version (see installVersion) and gets its VersionID.
+func (q *request) commitObject(obj *model.Object, data *objectData, plan *writePlan, conds writeConditions) (removed, error) {
+	var gone removed
 	err := q.update(func(tx store.Tx) error {
-		if _, err := getBucket(tx, obj.Bucket); err != nil {
+		gone = nil
+		b, err := getBucket(tx, obj.Bucket)
+		if err != nil {
 			return err
 		}
 		prev, err := state.Object(tx, obj.Bucket, obj.Key)
@@ -287,7 +293,15 @@ func (q *request) commitObject(obj *model.Object, data *objectData, plan *writeP
 				return e
 			}
 		}
-		old = prev
+		if b.Versioning != "" {
+			if err := putObjectData(tx, obj, data); err != nil {
+				return err
+			}
+			return installVersion(tx, b, obj, &gone)
+		}
+		if prev != nil {
+			gone = removed{prev}
+		}
 		if prev != nil && prev.BlobID != obj.BlobID {
 			if err := deleteObjectData(tx, prev); err != nil {
 				return err
@@ -298,7 +312,7 @@ func (q *request) commitObject(obj *model.Object, data *objectData, plan *writeP
 		}
 		return state.PutObject(tx, obj)
 	})
-	return old, err
+	return gone, err
 }
 
 // dropBlob removes the blob of an object whose record is already gone, so

@@ -17,8 +17,7 @@ import (
 // subresourceAction returns the action an object sub-resource request
 // needs and adds s3:VersionId to ctx when the request names a version:
 // naming one turns s3:GetObjectAcl into s3:GetObjectVersionAcl, and so on.
-// verdict does not version objects, so "null" (the version of an object in
-// an unversioned bucket) is the only version ID there is.
+// A version ID verdict cannot have issued is 400 InvalidArgument.
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html
 func subresourceAction(q *request, current, version string, ctx condition.Map) (string, *awserr.Error) {
@@ -26,7 +25,7 @@ func subresourceAction(q *request, current, version string, ctx condition.Map) (
 		return current, nil
 	}
 	v := q.query.Get("versionId")
-	if v != "null" {
+	if !wellFormedVersionID(v) {
 		return "", invalidVersionID(v)
 	}
 	ctx["s3:versionid"] = []string{v}
@@ -64,15 +63,40 @@ func (q *request) subresourceObject(tx store.Tx, b *model.Bucket, action string,
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, err
 	}
+	// A request naming a version is decided in that version's object
+	// context (its owner and ACL; a delete marker has none).
+	v, hasVersion := q.query.Get("versionId"), q.query.Has("versionId")
+	target := obj
+	if hasVersion {
+		if target, _, err = versionTarget(tx, b, q.key, v); err != nil {
+			return nil, err
+		}
+		if target != nil && target.DeleteMarker {
+			target = nil
+		}
+	}
 	c := condition.Map{}
-	if obj != nil {
-		c = existingTagContext(obj.Tags)
+	if target != nil {
+		c = existingTagContext(target.Tags)
 	}
 	for k, v := range ctx {
 		c[k] = v
 	}
-	if _, ok := q.authorize(tx, authCheck{action: action, resource: objectARN(b.Name, q.key), bucket: b, object: obj, ctx: c}); !ok {
+	if _, ok := q.authorize(tx, authCheck{action: action, resource: objectARN(b.Name, q.key), bucket: b, object: target, ctx: c}); !ok {
 		return nil, errWritten
+	}
+	if hasVersion {
+		// The sub-resources of the current version are those of the
+		// object record; those of a noncurrent version (or a delete
+		// marker) are not implemented.
+		// https://docs.aws.amazon.com/AmazonS3/latest/userguide/VersionedObjectACL.html
+		switch {
+		case obj != nil && versionIDOf(obj) == v:
+		case b.Versioning != "" && target != nil:
+			return nil, awserr.NotImplemented()
+		default:
+			return nil, noSuchVersion(q.key, v)
+		}
 	}
 	if obj == nil {
 		return nil, noSuchKey(missingKey)

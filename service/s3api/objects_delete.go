@@ -1,14 +1,12 @@
 package s3api
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/verdict-project/verdict/model"
 	"github.com/verdict-project/verdict/protocol/awserr"
 	"github.com/verdict-project/verdict/protocol/s3xml"
 	"github.com/verdict-project/verdict/protocol/sigv4"
-	"github.com/verdict-project/verdict/state"
 	"github.com/verdict-project/verdict/store"
 )
 
@@ -36,23 +34,21 @@ func deleteObjects(q *request) {
 		return
 	}
 	var out s3xml.DeleteResult
-	var blobs []string
+	var gone removed
 	err = q.update(func(tx store.Tx) error {
+		out, gone = s3xml.DeleteResult{}, nil
 		b, err := q.bucketFor(tx, q.bucket, "x-amz-expected-bucket-owner")
 		if err != nil {
 			return err
 		}
 		for _, id := range del.Objects {
-			o, e := q.deleteOne(tx, b, id)
+			res, e := q.deleteOne(tx, b, id, &gone)
 			if e != nil {
 				out.Errors = append(out.Errors, s3xml.DeleteError{Key: id.Key, VersionID: id.VersionID, Code: e.Code, Message: e.Message})
 				continue
 			}
-			if o != nil && !o.Inline {
-				blobs = append(blobs, o.BlobID)
-			}
 			if !del.Quiet {
-				out.Deleted = append(out.Deleted, s3xml.DeletedObject{Key: id.Key, VersionID: id.VersionID})
+				out.Deleted = append(out.Deleted, res)
 			}
 		}
 		return nil
@@ -60,7 +56,7 @@ func deleteObjects(q *request) {
 	if q.done(err) {
 		return
 	}
-	q.removeBlobs(blobs)
+	q.dropAll(gone)
 	_ = s3xml.Write(q.w, http.StatusOK, &out)
 }
 
@@ -68,46 +64,36 @@ func deleteObjects(q *request) {
 // (header or trailer) for the body.
 func hasChecksumValue(sums *sigv4.Checksums) bool { return flexible(sums) != "" }
 
-// deleteOne deletes one key of a DeleteObjects request, returning the
-// removed object (nil if there was none) or the per-key error.
-func (q *request) deleteOne(tx store.Tx, b *model.Bucket, id s3xml.ObjectIdentifier) (*model.Object, *awserr.Error) {
+// deleteOne deletes one key of a DeleteObjects request as DeleteObject
+// would (see deleteKey), returning its Deleted entry or the per-key error.
+// In a versioned bucket the entry reports a delete marker created
+// (DeleteMarker, DeleteMarkerVersionId) or the version removed (VersionId,
+// and DeleteMarker with DeleteMarkerVersionId when it was a marker).
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html#API_DeleteObjects_ResponseSyntax
+func (q *request) deleteOne(tx store.Tx, b *model.Bucket, id s3xml.ObjectIdentifier, gone *removed) (s3xml.DeletedObject, *awserr.Error) {
+	res := s3xml.DeletedObject{Key: id.Key, VersionID: id.VersionID}
 	if id.Key == "" {
-		return nil, awserr.New("UserKeyMustBeSpecified", http.StatusBadRequest, "The request was not well-formed or did not validate against our published schema.")
+		return res, awserr.New("UserKeyMustBeSpecified", http.StatusBadRequest, "The request was not well-formed or did not validate against our published schema.")
 	}
 	if e := checkKey(id.Key); e != nil {
-		return nil, e
+		return res, e
 	}
 	action, e := deleteAction(id.VersionID, id.VersionID != "")
 	if e != nil {
-		return nil, awserr.New("NoSuchVersion", http.StatusNotFound, "The specified version does not exist.")
+		return res, awserr.New("NoSuchVersion", http.StatusNotFound, "The specified version does not exist.")
 	}
-	obj, err := state.Object(tx, b.Name, id.Key)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return nil, awserr.InternalError()
-	}
-	d, areq, err := q.decide(tx, authCheck{action: action, resource: objectARN(b.Name, id.Key), bucket: b, object: obj})
+	// Conditional deletes per key.
+	// https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-deletes.html
+	out, e, err := q.deleteKey(tx, b, id.Key, id.VersionID, id.ETag, action, gone)
 	if err != nil {
-		return nil, awserr.InternalError()
+		return res, awserr.InternalError()
 	}
-	if !d.Allowed {
-		return nil, awserr.New("AccessDenied", http.StatusForbidden, d.Message(areq))
+	if e != nil {
+		return res, e
 	}
-	q.charged(b)
-	if id.ETag != "" {
-		// Conditional deletes per key.
-		// https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-deletes.html
-		if obj == nil {
-			return nil, noSuchKeyErr()
-		}
-		if !etagListMatches(id.ETag, obj.ETag) {
-			return nil, preconditionFailed("If-Match")
-		}
+	if out.deleteMarker {
+		res.DeleteMarker = true
+		res.DeleteMarkerVersionID = out.versionID
 	}
-	if obj == nil {
-		return nil, nil
-	}
-	if err := removeObject(tx, obj); err != nil {
-		return nil, awserr.InternalError()
-	}
-	return obj, nil
+	return res, nil
 }

@@ -10,8 +10,8 @@ import (
 	"github.com/verdict-project/verdict/store/blob"
 )
 
-// CollectOrphanBlobs removes the blob files that no object or part record
-// names and that were committed before cutoff.
+// CollectOrphanBlobs removes the blob files that no object, version or
+// part record names and that were committed before cutoff.
 //
 // A PUT commits its blob file before the transaction that records it, and
 // removes a replaced object's file after the transaction that forgets it,
@@ -23,13 +23,17 @@ import (
 func CollectOrphanBlobs(ctx context.Context, st store.Store, blobs blob.Store, cutoff time.Time) (blob.CollectResult, error) {
 	named := map[string]bool{}
 	err := st.View(ctx, func(tx store.Tx) error {
-		if err := store.ScanJSON(tx, state.Objects, "", "", func(_ string, o model.Object) (bool, error) {
-			if !o.Inline && o.BlobID != "" {
-				named[o.BlobID] = true
+		// Current objects and, in versioned buckets, the other versions
+		// (state.Versions) name blob files.
+		for _, table := range []string{state.Objects, state.Versions} {
+			if err := store.ScanJSON(tx, table, "", "", func(_ string, o model.Object) (bool, error) {
+				if !o.Inline && o.BlobID != "" {
+					named[o.BlobID] = true
+				}
+				return ctx.Err() == nil, ctx.Err()
+			}); err != nil {
+				return err
 			}
-			return ctx.Err() == nil, ctx.Err()
-		}); err != nil {
-			return err
 		}
 		return store.ScanJSON(tx, state.Parts, "", "", func(_ string, p model.Part) (bool, error) {
 			named[p.BlobID] = true

@@ -41,6 +41,16 @@ resource "aws_s3_bucket" "shared" {
   force_destroy = true
 }
 
+# Versioning keeps every version of the shared reports; force_destroy on
+# the bucket deletes the versions and delete markers too.
+resource "aws_s3_bucket_versioning" "shared" {
+  provider = aws.b
+  bucket   = aws_s3_bucket.shared.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
 resource "aws_s3_bucket_ownership_controls" "shared" {
   provider = aws.b
   bucket   = aws_s3_bucket.shared.id
@@ -133,7 +143,9 @@ resource "aws_s3_object" "report" {
   key          = "q1.csv"
   content      = "q1,42\n"
   content_type = "text/csv"
-  depends_on   = [aws_s3_bucket_server_side_encryption_configuration.shared]
+  # Written once versioning is on, so that it is a version (and destroy
+  # deletes it by version ID).
+  depends_on = [aws_s3_bucket_server_side_encryption_configuration.shared, aws_s3_bucket_versioning.shared]
 }
 
 output "bucket" {
