@@ -7,7 +7,6 @@ import (
 	"github.com/verdict-project/verdict/engine/condition"
 	"github.com/verdict-project/verdict/model"
 	"github.com/verdict-project/verdict/protocol/s3xml"
-	"github.com/verdict-project/verdict/state"
 	"github.com/verdict-project/verdict/store"
 )
 
@@ -62,7 +61,7 @@ func putObjectACL(q *request) {
 			return err
 		}
 		obj.ACL = a
-		return state.PutObject(tx, obj)
+		return saveObjectRecord(tx, obj)
 	})
 	if q.done(err) {
 		return

@@ -86,14 +86,15 @@ func (q *request) subresourceObject(tx store.Tx, b *model.Bucket, action string,
 		return nil, errWritten
 	}
 	if hasVersion {
-		// The sub-resources of the current version are those of the
-		// object record; those of a noncurrent version (or a delete
-		// marker) are not implemented.
+		// A version has its own ACL and tags: those of the current version
+		// are in the object record, a noncurrent version's in its version
+		// record (saveObjectRecord writes each back where it came from).
 		// https://docs.aws.amazon.com/AmazonS3/latest/userguide/VersionedObjectACL.html
+		// https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-tagging.html
 		switch {
 		case obj != nil && versionIDOf(obj) == v:
-		case b.Versioning != "" && target != nil:
-			return nil, awserr.NotImplemented()
+		case target != nil:
+			return target, nil
 		default:
 			return nil, noSuchVersion(q.key, v)
 		}
@@ -102,4 +103,19 @@ func (q *request) subresourceObject(tx store.Tx, b *model.Bucket, action string,
 		return nil, noSuchKey(missingKey)
 	}
 	return obj, nil
+}
+
+// saveObjectRecord writes back a record a sub-resource operation changed:
+// the object record when o is the current version, else o's version record.
+// Neither the version ID nor LastModified changes, so a version record
+// keeps its key.
+func saveObjectRecord(tx store.Tx, o *model.Object) error {
+	cur, err := state.Object(tx, o.Bucket, o.Key)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	if cur != nil && versionIDOf(cur) == versionIDOf(o) {
+		return state.PutObject(tx, o)
+	}
+	return state.PutVersion(tx, o)
 }

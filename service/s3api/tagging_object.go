@@ -6,7 +6,6 @@ import (
 	"github.com/verdict-project/verdict/engine/condition"
 	"github.com/verdict-project/verdict/model"
 	"github.com/verdict-project/verdict/protocol/s3xml"
-	"github.com/verdict-project/verdict/state"
 	"github.com/verdict-project/verdict/store"
 )
 
@@ -57,7 +56,7 @@ func putObjectTagging(q *request) {
 			return err
 		}
 		obj.Tags = modelTags(tags)
-		return state.PutObject(tx, obj)
+		return saveObjectRecord(tx, obj)
 	})
 	if q.done(err) {
 		return
@@ -107,7 +106,7 @@ func deleteObjectTagging(q *request) {
 			return err
 		}
 		obj.Tags = nil
-		return state.PutObject(tx, obj)
+		return saveObjectRecord(tx, obj)
 	})
 	if q.done(err) {
 		return

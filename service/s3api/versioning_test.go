@@ -455,9 +455,95 @@ func TestVersionAuthorization(t *testing.T) {
 	if r := e.do(acctA, http.MethodGet, "/vz-a/k?versionId="+v1, nil, nil); r.status != 200 {
 		t.Fatalf("A reading its own version: %d %s", r.status, r.body)
 	}
-	// Per-version sub-resources of noncurrent versions are not implemented.
-	if r := e.do(acctA, http.MethodGet, "/vz-a/k?tagging&versionId="+v1, nil, nil); r.status != 501 {
-		t.Fatalf("tagging of a noncurrent version: %d", r.status)
+}
+
+// TestNoncurrentVersionSubresources: every version has its own ACL and
+// tags; ?acl and ?tagging with a versionId read and change those of that
+// version (current or not) and leave the others alone.
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/VersionedObjectACL.html
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-tagging.html
+func TestNoncurrentVersionSubresources(t *testing.T) {
+	e := newTestEnv(t)
+	c := e.client(acctA)
+	ctx := context.Background()
+	e.createBucket(acctA, "vsub-a")
+	e.setBucket("vsub-a", func(b *model.Bucket) { b.Ownership = acl.ObjectWriter })
+	setVersioning(t, c, "vsub-a", types.BucketVersioningStatusEnabled)
+	v1 := putV(t, c, "vsub-a", "k", "one")
+	v2 := putV(t, c, "vsub-a", "k", "two") // current
+	bCanonical := model.CanonicalID(acctB)
+	e.createBucket(acctB, "vsub-b") // account B exists, so its canonical ID is a valid grantee
+
+	// Grant B read on v1 only.
+	if _, err := c.PutObjectAcl(ctx, &s3.PutObjectAclInput{Bucket: aws.String("vsub-a"), Key: aws.String("k"), VersionId: aws.String(v1),
+		GrantRead: aws.String(`id="` + bCanonical + `"`)}); err != nil {
+		t.Fatalf("PutObjectAcl on v1: %v", err)
+	}
+	// readers returns the canonical IDs granted READ or FULL_CONTROL.
+	readers := func(v string) string {
+		t.Helper()
+		in := &s3.GetObjectAclInput{Bucket: aws.String("vsub-a"), Key: aws.String("k")}
+		if v != "" {
+			in.VersionId = aws.String(v)
+		}
+		out, err := c.GetObjectAcl(ctx, in)
+		if err != nil {
+			t.Fatalf("GetObjectAcl %q: %v", v, err)
+		}
+		var ids []string
+		for _, g := range out.Grants {
+			ids = append(ids, aws.ToString(g.Grantee.ID)+":"+string(g.Permission))
+		}
+		return strings.Join(ids, ",")
+	}
+	// Grant headers replace the whole ACL of the version they name.
+	aCanonical := model.CanonicalID(acctA)
+	if got1, got2, cur := readers(v1), readers(v2), readers(""); got1 != bCanonical+":READ" || got2 != aCanonical+":FULL_CONTROL" || cur != got2 {
+		t.Errorf("grants: v1 %s, v2 %s, current %s", got1, got2, cur)
+	}
+	// The grant lets B read v1 (the ACL's READ covers s3:GetObjectVersion)
+	// but not v2.
+	if r := e.do(acctB, http.MethodGet, "/vsub-a/k?versionId="+v1, nil, nil); r.status != 200 || r.body != "one" {
+		t.Errorf("B reading v1: %d %q", r.status, r.body)
+	}
+	if r := e.do(acctB, http.MethodGet, "/vsub-a/k?versionId="+v2, nil, nil); r.status != 403 {
+		t.Errorf("B reading v2: %d", r.status)
+	}
+
+	// Tags of v1 only.
+	if _, err := c.PutObjectTagging(ctx, &s3.PutObjectTaggingInput{Bucket: aws.String("vsub-a"), Key: aws.String("k"), VersionId: aws.String(v1),
+		Tagging: &types.Tagging{TagSet: []types.Tag{{Key: aws.String("stage"), Value: aws.String("old")}}}}); err != nil {
+		t.Fatalf("PutObjectTagging on v1: %v", err)
+	}
+	tagsOf := func(v string) int {
+		t.Helper()
+		out, err := c.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: aws.String("vsub-a"), Key: aws.String("k"), VersionId: aws.String(v)})
+		if err != nil {
+			t.Fatalf("GetObjectTagging %s: %v", v, err)
+		}
+		return len(out.TagSet)
+	}
+	if n1, n2 := tagsOf(v1), tagsOf(v2); n1 != 1 || n2 != 0 {
+		t.Errorf("tags: v1 %d, v2 %d; want 1, 0", n1, n2)
+	}
+	if _, err := c.DeleteObjectTagging(ctx, &s3.DeleteObjectTaggingInput{Bucket: aws.String("vsub-a"), Key: aws.String("k"), VersionId: aws.String(v1)}); err != nil {
+		t.Fatalf("DeleteObjectTagging on v1: %v", err)
+	}
+	if n := tagsOf(v1); n != 0 {
+		t.Errorf("v1 has %d tags after DeleteObjectTagging", n)
+	}
+	// v1 is still a version of its own: listing shows both, and v1's body
+	// is intact after its record was rewritten.
+	if got, err := getBody(t, c, "vsub-a", "k", v1); err != nil || got != "one" {
+		t.Errorf("v1 after its ACL and tags changed: %q %v", got, err)
+	}
+	if entries, _ := listVersions(t, e, acctA, "/vsub-a?versions"); len(entries) != 2 {
+		t.Errorf("versions after sub-resource changes: %v", entries)
+	}
+	// An unknown version is NoSuchVersion.
+	unknown := strings.Repeat("0", versionIDLen)
+	if r := e.do(acctA, http.MethodGet, "/vsub-a/k?tagging&versionId="+unknown, nil, nil); r.status != 404 || errCode(r.body) != "NoSuchVersion" {
+		t.Errorf("tagging of an unknown version: %d %s", r.status, r.body)
 	}
 }
 
