@@ -32,6 +32,7 @@ func putObjectTagging(q *request) {
 		q.fail(e)
 		return
 	}
+	var version string
 	err := q.update(func(tx store.Tx) error {
 		b, err := q.subresourceBucket(tx)
 		if err != nil {
@@ -56,12 +57,32 @@ func putObjectTagging(q *request) {
 			return err
 		}
 		obj.Tags = modelTags(tags)
+		version = taggedVersion(b, obj)
 		return saveObjectRecord(tx, obj)
 	})
 	if q.done(err) {
 		return
 	}
+	setTaggedVersion(q.w.Header(), version)
 	q.w.WriteHeader(http.StatusOK)
+}
+
+// taggedVersion is the x-amz-version-id a tagging response carries: the
+// version whose tags the request read or changed, in a bucket that has (or
+// had) versioning; "" for an unversioned bucket, where verdict sends none
+// (UNCONFIRMED: what S3 sends there is not documented).
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObjectTagging.html#API_PutObjectTagging_ResponseSyntax
+func taggedVersion(b *model.Bucket, o *model.Object) string {
+	if b.Versioning == "" {
+		return ""
+	}
+	return versionIDOf(o)
+}
+
+func setTaggedVersion(h http.Header, v string) {
+	if v != "" {
+		h.Set("x-amz-version-id", v)
+	}
 }
 
 // getObjectTagging implements GetObjectTagging; an object without tags has
@@ -77,17 +98,19 @@ func getObjectTagging(q *request) {
 		return
 	}
 	var tags []model.Tag
+	var version string
 	err := q.view(func(tx store.Tx) error {
-		_, obj, err := q.subresourceTarget(tx, action, ctx, q.bucket+"/"+q.key)
+		b, obj, err := q.subresourceTarget(tx, action, ctx, q.bucket+"/"+q.key)
 		if err != nil {
 			return err
 		}
-		tags = obj.Tags
+		tags, version = obj.Tags, taggedVersion(b, obj)
 		return nil
 	})
 	if q.done(err) {
 		return
 	}
+	setTaggedVersion(q.w.Header(), version)
 	_ = s3xml.Write(q.w, http.StatusOK, &s3xml.Tagging{TagSet: xmlTags(tags)})
 }
 
@@ -100,16 +123,18 @@ func deleteObjectTagging(q *request) {
 		q.fail(e)
 		return
 	}
+	var version string
 	err := q.update(func(tx store.Tx) error {
-		_, obj, err := q.subresourceTarget(tx, action, ctx, q.key)
+		b, obj, err := q.subresourceTarget(tx, action, ctx, q.key)
 		if err != nil {
 			return err
 		}
-		obj.Tags = nil
+		obj.Tags, version = nil, taggedVersion(b, obj)
 		return saveObjectRecord(tx, obj)
 	})
 	if q.done(err) {
 		return
 	}
+	setTaggedVersion(q.w.Header(), version)
 	q.w.WriteHeader(http.StatusNoContent)
 }

@@ -521,6 +521,9 @@ func TestNoncurrentVersionSubresources(t *testing.T) {
 		if err != nil {
 			t.Fatalf("GetObjectTagging %s: %v", v, err)
 		}
+		if got := aws.ToString(out.VersionId); got != v {
+			t.Errorf("GetObjectTagging %s answered for version %q", v, got)
+		}
 		return len(out.TagSet)
 	}
 	if n1, n2 := tagsOf(v1), tagsOf(v2); n1 != 1 || n2 != 0 {
