@@ -85,10 +85,14 @@ func benchServer(b *testing.B) http.Handler {
 	return s
 }
 
-// signedRequest is a request signed by account B's root user.
-func signedRequest(b *testing.B, method, target string, body []byte) *http.Request {
+// signedRequest is a request signed by account B's root user, with the
+// headers given as name, value pairs.
+func signedRequest(b testing.TB, method, target string, body []byte, headers ...string) *http.Request {
 	b.Helper()
 	req := httptest.NewRequest(method, "http://127.0.0.1:4566"+target, bytes.NewReader(body))
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
 	sum := sha256.Sum256(body)
 	hash := hex.EncodeToString(sum[:])
 	req.Header.Set("X-Amz-Content-Sha256", hash)

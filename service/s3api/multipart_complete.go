@@ -179,9 +179,7 @@ func completeMultipartUpload(q *request) {
 	}
 	q.removeBlobs(partBlobs)
 	q.dropAll(gone)
-	if obj.VersionID != "" {
-		q.w.Header().Set("x-amz-version-id", obj.VersionID)
-	}
+	setNewVersionID(q.w.Header(), obj)
 	out := s3xml.CompleteMultipartUploadResult{Location: q.location(), Bucket: q.bucket, Key: q.key, ETag: obj.ETag,
 		ChecksumType: obj.ChecksumType}
 	for a, v := range obj.Checksums {

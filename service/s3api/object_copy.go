@@ -203,9 +203,7 @@ func copyObject(q *request) {
 	if sobj.VersionID != "" || source.bucket.Versioning != "" {
 		q.w.Header().Set("x-amz-copy-source-version-id", versionIDOf(sobj))
 	}
-	if obj.VersionID != "" {
-		q.w.Header().Set("x-amz-version-id", obj.VersionID)
-	}
+	setNewVersionID(q.w.Header(), obj)
 	out := s3xml.CopyObjectResult{LastModified: s3xml.NewTimestamp(obj.LastModified), ETag: obj.ETag, ChecksumType: obj.ChecksumType}
 	setXMLChecksum(&out.Checksums, alg, obj.Checksums[string(alg)])
 	sseHeaders(q.w.Header(), obj.SSE)

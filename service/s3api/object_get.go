@@ -180,7 +180,11 @@ func getObject(q *request) {
 		h.Set(k, v)
 	}
 	for k, v := range obj.Metadata {
-		h.Set("x-amz-meta-"+k, v)
+		// User metadata names go out in lower case, as S3 stores them;
+		// Header.Set would canonicalize x-amz-meta-foo to X-Amz-Meta-Foo,
+		// and SDKs that strip the prefix would then report "Foo".
+		// https://docs.aws.amazon.com/amazonq/detector-library/java/s3-object-user-metadata-key-case-sensitivity
+		h["x-amz-meta-"+k] = []string{v}
 	}
 	if len(obj.Tags) > 0 {
 		h.Set("x-amz-tagging-count", strconv.Itoa(len(obj.Tags)))

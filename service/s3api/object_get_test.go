@@ -2,6 +2,7 @@ package s3api
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 )
@@ -154,4 +155,34 @@ func TestGetObjectOverridesAndAccess(t *testing.T) {
 	if r := e.do(acctA, http.MethodHead, "/listable-b/nope", nil, nil); r.status != 404 || r.body != "" {
 		t.Errorf("HEAD missing key with ListBucket: %d %q", r.status, r.body)
 	}
+}
+
+// TestUserMetadataNamesLowerCase: user metadata comes back under
+// lower-case x-amz-meta- names, whatever case the upload used (a client
+// that strips the prefix then reports "foo", as with S3).
+// https://docs.aws.amazon.com/amazonq/detector-library/java/s3-object-user-metadata-key-case-sensitivity
+func TestUserMetadataNamesLowerCase(t *testing.T) {
+	e := newTestEnv(t)
+	e.createBucket(acctB, "meta-b")
+	put := signedRequest(t, http.MethodPut, "/meta-b/k", []byte("x"), "X-Amz-Meta-Foo", "bar")
+	rec := httptest.NewRecorder()
+	e.srv.Config.Handler.ServeHTTP(rec, put)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("PUT: %d %s", rec.Code, rec.Body)
+	}
+	for _, method := range []string{http.MethodGet, http.MethodHead} {
+		rec := httptest.NewRecorder()
+		e.srv.Config.Handler.ServeHTTP(rec, signedRequest(t, method, "/meta-b/k", nil))
+		if got := rec.Result().Header["x-amz-meta-foo"]; len(got) != 1 || got[0] != "bar" {
+			t.Errorf("%s: header names %v, want x-amz-meta-foo: bar", method, keys(rec.Result().Header))
+		}
+	}
+}
+
+func keys(h http.Header) []string {
+	var out []string
+	for k := range h {
+		out = append(out, k)
+	}
+	return out
 }

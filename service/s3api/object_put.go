@@ -262,9 +262,7 @@ func putObject(q *request) {
 	q.dropAll(gone)
 	q.charged(plan.bucket)
 	h := q.w.Header()
-	if obj.VersionID != "" {
-		h.Set("x-amz-version-id", obj.VersionID)
-	}
+	setNewVersionID(h, obj)
 	h.Set("ETag", obj.ETag)
 	setChecksumHeaders(h, obj.Checksums, obj.ChecksumType)
 	sseHeaders(h, obj.SSE)

@@ -96,6 +96,17 @@ func deleteMarkerNotAllowed(method string) *awserr.Error {
 		With("Method", method).With("ResourceType", "DeleteMarker")
 }
 
+// setNewVersionID sets the x-amz-version-id of a response to a write
+// (PUT, copy, CompleteMultipartUpload): the new version's ID when
+// versioning is enabled. A write to a versioning-suspended bucket makes
+// the null version and, as recorded against AWS, names no version.
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/AddingObjectstoVersionSuspendedBuckets.html
+func setNewVersionID(h http.Header, o *model.Object) {
+	if o.VersionID != "" && o.VersionID != nullVersion {
+		h.Set("x-amz-version-id", o.VersionID)
+	}
+}
+
 // versionHeaders sets x-amz-version-id (and x-amz-delete-marker for a
 // marker) on responses about version o.
 func versionHeaders(h http.Header, o *model.Object) {
