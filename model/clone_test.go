@@ -105,6 +105,7 @@ func TestClone(t *testing.T) {
 		{"Account", &Account{}, func(v any) any { return v.(*Account).Clone() }},
 		{"Bucket", &Bucket{}, func(v any) any { return v.(*Bucket).Clone() }},
 		{"Object", &Object{}, func(v any) any { return v.(*Object).Clone() }},
+		{"OIDCProvider", &OIDCProvider{}, func(v any) any { return v.(*OIDCProvider).Clone() }},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			fill(t, reflect.ValueOf(tt.orig).Elem(), 0)

@@ -2,17 +2,22 @@
 // It assigns request IDs, authenticates SigV4 (header and presigned), resolves
 // the caller, and routes to the service named by the credential scope (s3,
 // iam, sts, kms, organizations, ec2, s3control). Unsigned requests are S3
-// requests by the anonymous principal.
+// requests by the anonymous principal, but for STS's
+// AssumeRoleWithWebIdentity, which callers make without credentials.
 package server
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"io"
 	"log/slog"
+	"mime"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -116,6 +121,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		r.Body = body
+		if isWebIdentityCall(r) {
+			svc = "sts"
+		}
 	} else {
 		svc = sig.Service
 		call.Auth = service.Auth{Type: "REST-HEADER", SignatureVersion: "AWS4-HMAC-SHA256", ContentSHA256: r.Header.Get("X-Amz-Content-Sha256"),
@@ -153,6 +161,37 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.ServeAWS(w, call)
+}
+
+// maxPeek bounds how much of an unsigned form body isWebIdentityCall reads:
+// more than a 20,000-character token with a 2,048-character session policy.
+const maxPeek = 64 << 10
+
+// isWebIdentityCall reports whether an unsigned request is STS's
+// AssumeRoleWithWebIdentity, which needs no AWS credentials: Action in
+// the query string, or in an application/x-www-form-urlencoded POST body to
+// "/" (S3 has no such request). The body it reads is put back. Only this
+// action is routed: AssumeRoleWithSAML is not served.
+// https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithWebIdentity.html
+func isWebIdentityCall(r *http.Request) bool {
+	const action = "AssumeRoleWithWebIdentity"
+	if r.URL.Query().Get("Action") == action {
+		return true
+	}
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if r.Method != http.MethodPost || r.URL.Path != "/" || mt != "application/x-www-form-urlencoded" || r.Body == nil {
+		return false
+	}
+	head, err := io.ReadAll(io.LimitReader(r.Body, maxPeek))
+	r.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(head), r.Body), r.Body}
+	if err != nil || len(head) == maxPeek {
+		return false
+	}
+	v, err := url.ParseQuery(string(head))
+	return err == nil && v.Get("Action") == action
 }
 
 // guessService picks the error format for a request whose signature could not

@@ -3,6 +3,7 @@
 // many accounts on one endpoint, and explains every decision.
 //
 //	verdict serve [--addr 127.0.0.1:4566] [--data DIR] [--world FILE] [--root-secret S] [--region R]
+//	verdict web-identity-token --issuer URL --sub S --aud A [--claim k=v ...] [--ttl 1h] [--data DIR]
 //	verdict version
 //
 // cmd/verdict is wiring only: it reads flags and environment, picks the
@@ -11,6 +12,7 @@ package main
 
 import (
 	"context"
+	"crypto"
 	"errors"
 	"flag"
 	"fmt"
@@ -39,6 +41,7 @@ import (
 	"github.com/verdict-project/verdict/service/s3controlapi"
 	"github.com/verdict-project/verdict/service/stsapi"
 	"github.com/verdict-project/verdict/store/embedded"
+	"github.com/verdict-project/verdict/webidentity"
 	"github.com/verdict-project/verdict/world"
 )
 
@@ -62,6 +65,8 @@ Usage:
   verdict simulate [flags]  decide a request offline from AWS CLI exports (--dir)
   verdict import DIR        load AWS CLI exports into a stopped server's --data
   verdict collect-commands  print the aws CLI commands that gather an export
+  verdict web-identity-token --issuer URL --sub S --aud A
+                            print a test token for sts:AssumeRoleWithWebIdentity
   verdict version           print the version
 
 Run "verdict serve -h" for the server's flags.
@@ -86,6 +91,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return importCmd(args[1:], stdout, stderr)
 	case "collect-commands":
 		return collectCmd(args[1:], stdout, stderr)
+	case "web-identity-token":
+		return webIdentityCmd(args[1:], stdout, stderr, time.Now())
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "verdict", version)
 		return nil
@@ -211,7 +218,14 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	srv.Logger = logger
 	srv.Register("s3", s3api.New())
 	srv.Register("iam", iamapi.New())
-	srv.Register("sts", stsapi.New())
+	// AssumeRoleWithWebIdentity trusts tokens signed with the data
+	// directory's web identity key (web-identity.key, created on first
+	// start), for any issuer; see package webidentity.
+	wkey, err := webidentity.LoadKey(cfg.data)
+	if err != nil {
+		return err
+	}
+	srv.Register("sts", &stsapi.Service{WebIdentityKeys: []crypto.PublicKey{wkey.Public()}})
 	srv.Register("s3control", s3controlapi.New())
 	srv.Register("kms", kms)
 	srv.Register("organizations", orgsapi.New())

@@ -434,6 +434,9 @@ func noUserContextNote(pr *Principal) string {
 	case Root:
 		return "the root user has every permission in its own account; no identity-based policy is needed"
 	case Anonymous:
+		if pr.Provider != "" {
+			return "web identity callers have no identity-based policies: the role's trust policy alone decides"
+		}
 		return "anonymous callers have no identity-based policies"
 	}
 	return "AWS service principals have no identity-based policies"

@@ -12,6 +12,12 @@ func (d *Decision) Message(req *Request) string {
 	if d.Allowed {
 		return ""
 	}
+	if req.Principal.Type == Anonymous && req.Principal.Provider != "" {
+		// STS refuses a web identity caller that the role's trust policy
+		// does not allow with its own fixed message, naming no principal.
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_roles.html
+		return "Not authorized to perform " + req.Action
+	}
 	if !d.Enhanced {
 		return "Access Denied"
 	}

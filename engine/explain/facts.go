@@ -21,6 +21,8 @@ type caller struct {
 	role, roleARN string
 	// session is the role session or federated user name.
 	session string
+	// provider is the identity provider ARN of a web identity caller.
+	provider string
 }
 
 // Principal types, as aws:PrincipalType names them.
@@ -31,10 +33,20 @@ const (
 	typeFederated = "FederatedUser"
 	typeService   = "Service"
 	typeAnonymous = "Anonymous"
+	// typeWebIdentity is verdict's name for a caller of
+	// sts:AssumeRoleWithWebIdentity, which has no AWS identity: the engine
+	// sees it as anonymous with an identity provider (authz.Principal's
+	// Provider), named by Principal.Federated in trust policies.
+	// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-federated-web-identity
+	typeWebIdentity = "WebIdentity"
 )
 
 func newCaller(r *Record) caller {
 	c := caller{arn: r.Principal, typ: r.PrincipalType, account: r.Account}
+	if r.Provider != "" {
+		c.typ, c.provider = typeWebIdentity, r.Provider
+		return c
+	}
 	a, err := arn.Parse(r.Principal)
 	parsed := err == nil
 	if c.typ == "" {
@@ -114,6 +126,8 @@ func (c *caller) policyPrincipal() any {
 		return "*"
 	case typeService:
 		return map[string]string{"Service": c.arn}
+	case typeWebIdentity:
+		return map[string]string{"Federated": c.provider}
 	case typeRole:
 		if c.roleARN != "" {
 			return map[string]string{"AWS": c.roleARN}

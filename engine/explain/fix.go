@@ -344,7 +344,13 @@ func (f *facts) trustPolicyFix() Fix {
 		cmd("aws", "iam", "get-role", "--role-name", role, "--query", "Role.AssumeRolePolicyDocument", "--output", "json")+" > trust-policy.json",
 		"# add the statement below to the \"Statement\" array in trust-policy.json, then:",
 		cmd("aws", "iam", "update-assume-role-policy", "--role-name", role, "--policy-document", "file://trust-policy.json"))
-	if f.cross {
+	switch {
+	case f.c.typ == typeWebIdentity:
+		// Without a sub condition, every identity the issuer vouches for
+		// may assume the role (for GitHub: every repository's workflows).
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_oidc.html
+		fx.Notes = append(fx.Notes, "Keep conditions on the provider's aud and sub keys (ISSUER:aud, ISSUER:sub) in the statement: without them every identity the issuer vouches for may assume the role.")
+	case f.cross:
 		fx.Notes = append(fx.Notes, "Across accounts the caller's identity-based policy must allow "+r.Action+" on "+r.Resource+" as well.")
 	}
 	return fx

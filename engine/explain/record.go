@@ -55,6 +55,10 @@ type Record struct {
 	// RoleARN is, for a role session, the role's ARN (with its path); for a
 	// federated user, the ARN of the IAM user that created the session.
 	RoleARN string `json:"roleArn,omitempty"`
+	// Provider is, for a web identity caller (sts:AssumeRoleWithWebIdentity),
+	// the ARN of the IAM OIDC provider that vouched for it; Principal is
+	// then the same ARN.
+	Provider string `json:"provider,omitempty"`
 
 	// Bucket and Key name the S3 resource ("" when not an S3 request; Key is
 	// "" for bucket operations).
@@ -119,6 +123,7 @@ func NewRecord(req *authz.Request, in *authz.Inputs, d *authz.Decision) Record {
 		Principal: principalName(pr), Account: pr.Account, Action: req.Action, Resource: req.Resource,
 		ResourceAccount: req.ResourceAccount, Allowed: d.Allowed, Effect: string(d.Effect), Layer: string(d.Layer),
 		Statements: d.Statements, Trace: d.Trace, PrincipalType: pr.Type.String(), RoleARN: pr.RoleARN,
+		Provider: pr.Provider,
 	}
 	if !d.Allowed {
 		r.Message = d.Message(req)
@@ -167,6 +172,10 @@ func NewRecord(req *authz.Request, in *authz.Inputs, d *authz.Decision) Record {
 func principalName(p *authz.Principal) string {
 	switch p.Type {
 	case authz.Anonymous:
+		if p.Provider != "" {
+			// A web identity caller is known by its identity provider.
+			return p.Provider
+		}
 		return "anonymous"
 	case authz.Service:
 		return p.ServiceName

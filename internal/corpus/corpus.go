@@ -211,7 +211,9 @@ func (c *Case) principal() (authz.Principal, error) {
 	p := authz.Principal{ARN: cp.ARN, RoleARN: cp.RoleARN, UniqueID: cp.UniqueID, ServiceLinked: cp.ServiceLinked, Provider: cp.Provider}
 	switch {
 	case cp.ARN == "" || cp.ARN == "anonymous":
-		return authz.Principal{Type: authz.Anonymous}, nil
+		// A web identity caller has no ARN, only its provider (matched
+		// against Principal.Federated).
+		return authz.Principal{Type: authz.Anonymous, Provider: cp.Provider}, nil
 	case strings.HasSuffix(cp.ARN, ".amazonaws.com"):
 		return authz.Principal{Type: authz.Service, ServiceName: cp.ARN}, nil
 	}

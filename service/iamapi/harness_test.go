@@ -126,7 +126,14 @@ func TestActionsRegistered(t *testing.T) {
 		"ListPolicyVersions", "DeletePolicyVersion", "SetDefaultPolicyVersion", "ListEntitiesForPolicy",
 		"PutUserPermissionsBoundary", "DeleteUserPermissionsBoundary", "PutRolePermissionsBoundary", "DeleteRolePermissionsBoundary",
 		"CreateAccessKey", "ListAccessKeys", "UpdateAccessKey", "DeleteAccessKey", "GetAccessKeyLastUsed",
-		"TagUser", "UntagUser", "ListUserTags", "TagRole", "UntagRole", "ListRoleTags", "GetAccountAuthorizationDetails"}
+		"TagUser", "UntagUser", "ListUserTags", "TagRole", "UntagRole", "ListRoleTags", "GetAccountAuthorizationDetails",
+		"CreateInstanceProfile", "GetInstanceProfile", "DeleteInstanceProfile", "AddRoleToInstanceProfile",
+		"RemoveRoleFromInstanceProfile", "ListInstanceProfiles", "ListInstanceProfilesForRole",
+		"TagInstanceProfile", "UntagInstanceProfile", "ListInstanceProfileTags",
+		"CreateLoginProfile", "GetLoginProfile", "UpdateLoginProfile", "DeleteLoginProfile",
+		"CreateOpenIDConnectProvider", "GetOpenIDConnectProvider", "ListOpenIDConnectProviders", "DeleteOpenIDConnectProvider",
+		"AddClientIDToOpenIDConnectProvider", "RemoveClientIDFromOpenIDConnectProvider", "UpdateOpenIDConnectProviderThumbprint",
+		"TagOpenIDConnectProvider", "UntagOpenIDConnectProvider", "ListOpenIDConnectProviderTags"}
 	for _, k := range []string{"User", "Group", "Role"} {
 		want = append(want, "Put"+k+"Policy", "Get"+k+"Policy", "Delete"+k+"Policy", "List"+k+"Policies",
 			"Attach"+k+"Policy", "Detach"+k+"Policy", "ListAttached"+k+"Policies")

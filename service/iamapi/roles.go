@@ -156,7 +156,8 @@ func (q *request) modifiableRole(tx store.Tx, name, action string, extra conditi
 	return e, nil
 }
 
-// deleteRole implements DeleteRole: the role must have no policies left.
+// deleteRole implements DeleteRole: the role must have no policies left
+// and belong to no instance profile.
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteRole.html
 func deleteRole(q *request) (any, error) {
 	p := q.params()
@@ -174,6 +175,13 @@ func deleteRole(q *request) (any, error) {
 			return deleteConflict("Cannot delete entity, must detach all policies first.")
 		case len(e.role.Inline) > 0:
 			return deleteConflict("Cannot delete entity, must delete policies first.")
+		}
+		// A role in an instance profile must be removed from it first.
+		// https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteRole.html
+		if in, err := roleInInstanceProfile(tx, q.account, e.name); err != nil {
+			return err
+		} else if in {
+			return deleteConflict("Cannot delete entity, must remove roles from instance profile first.")
 		}
 		return state.DeleteRole(tx, q.account, e.name)
 	})

@@ -178,8 +178,8 @@ func filterPath[T any](items []T, prefix string, path func(*T) string) []T {
 	return out
 }
 
-// deleteUser implements DeleteUser: the user must have no access keys,
-// policies or group memberships left.
+// deleteUser implements DeleteUser: the user must have no password (login
+// profile), access keys, policies or group memberships left.
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteUser.html
 func deleteUser(q *request) (any, error) {
 	p := q.params()
@@ -197,7 +197,15 @@ func deleteUser(q *request) (any, error) {
 		if err != nil {
 			return err
 		}
+		hasLogin, err := state.HasLoginProfile(tx, q.account, u.ID)
+		if err != nil {
+			return err
+		}
 		switch {
+		case hasLogin:
+			// Observed wording.
+			// https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteUser.html
+			return deleteConflict("Cannot delete entity, must delete login profile first.")
 		case len(keys) > 0:
 			return deleteConflict("Cannot delete entity, must delete access keys first.")
 		case len(u.Inline) > 0:

@@ -124,14 +124,6 @@ func assumeRole(q *request) (any, error) {
 	}
 	var sess *model.Session
 	err = q.update(func(tx store.Tx) error {
-		role, err := state.Role(tx, account, roleName)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-		if role != nil && role.ARN() != roleARN {
-			// The ARN must match the role's path too.
-			role = nil
-		}
 		ctx := q.BaseContext()
 		caller.ContextKeys(ctx)
 		ctx["aws:resourceaccount"] = []string{account}
@@ -144,16 +136,9 @@ func assumeRole(q *request) (any, error) {
 		}
 		tagKeys(ctx, tags, transitive)
 		in := &authz.Inputs{Identity: caller.Identity, Boundary: caller.Boundary, Session: caller.Session, ResourceKind: authz.TrustPolicy}
-		if role != nil {
-			for _, t := range role.Tags {
-				ctx["aws:resourcetag/"+strings.ToLower(t.Key)] = []string{t.Value}
-				ctx["iam:resourcetag/"+strings.ToLower(t.Key)] = []string{t.Value}
-			}
-			trust, err := q.Compiler.Compile(role.TrustPolicy)
-			if err != nil {
-				return err
-			}
-			in.Resource = &authz.PolicyRef{Name: "trust policy of " + role.ARN(), Policy: trust}
+		role, err := q.roleTrust(tx, account, roleName, roleARN, ctx, in)
+		if err != nil {
+			return err
 		}
 		// A missing role is refused like a role that does not trust the
 		// caller, so that its existence is not revealed.
@@ -183,43 +168,88 @@ func assumeRole(q *request) (any, error) {
 			// Unreachable: without a trust policy the engine refuses.
 			return accessDenied("User: " + pr.ARN + " is not authorized to perform: sts:AssumeRole on resource: " + roleARN)
 		}
-		if dur == 0 {
-			dur = defaultRoleDur
-		}
-		maxDur := role.MaxSessionDuration
-		if maxDur == 0 {
-			maxDur = defaultRoleDur
-		}
-		switch {
-		case chained && dur > chainedMax:
-			return validationError("The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
-		case dur > maxDur:
-			return validationError("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
-		}
-		allTags := mergeTags(inherited, tags)
 		allKeys := append(append([]string(nil), inheritedKeys...), transitive...)
-		sess = newSession(&model.Session{Account: account, Kind: model.AssumedRoleSession,
-			ARN:      "arn:aws:sts::" + account + ":assumed-role/" + role.Name + "/" + sessionName,
-			RoleName: role.Name, RoleARN: role.ARN(), RoleID: role.ID, Name: sessionName,
-			Policy: doc, PolicyARNs: arns, HasPolicy: doc != "" || len(arns) > 0,
-			Tags: allTags, TransitiveKeys: allKeys, SourceIdentity: sourceIdentity, MFA: mfa || parent != nil && parent.MFA,
-			Chained: chained}, q.Now, time.Duration(dur)*time.Second)
-		if err := checkPacked(packedSize(doc, arns, allTags), doc, arns); err != nil {
-			return err
-		}
-		return state.PutSession(tx, sess)
+		sess = &model.Session{Tags: mergeTags(inherited, tags), TransitiveKeys: allKeys, SourceIdentity: sourceIdentity,
+			MFA: mfa || parent != nil && parent.MFA, Chained: chained}
+		return q.issueRoleSession(tx, role, sess, sessionName, doc, arns, dur)
 	})
 	if err != nil {
 		return nil, err
 	}
-	out := assumeRoleResult{SourceIdentity: sess.SourceIdentity,
-		AssumedRoleUser: xmlAssumedRoleUser{AssumedRoleID: sess.RoleID + ":" + sess.Name, Arn: sess.ARN},
-		Credentials:     credentialsXML(sess)}
-	if sess.HasPolicy || len(sess.Tags) > 0 {
-		n := packedSize(doc, arns, sess.Tags)
-		out.PackedPolicySize = &n
+	return assumeRoleResult{SourceIdentity: sess.SourceIdentity, AssumedRoleUser: assumedRoleUser(sess),
+		Credentials: credentialsXML(sess), PackedPolicySize: packedPolicySize(sess)}, nil
+}
+
+// roleTrust loads the role a request names and makes its trust policy the
+// resource-based policy of in, adding the role's tags to ctx as
+// aws:ResourceTag and iam:ResourceTag. It returns nil, nil for a role that
+// does not exist or whose ARN (with its path) is not roleARN: a missing
+// role is refused like a role that does not trust the caller, so that its
+// existence is not revealed.
+func (q *request) roleTrust(tx store.Tx, account, roleName, roleARN string, ctx map[string][]string, in *authz.Inputs) (*model.Role, error) {
+	role, err := state.Role(tx, account, roleName)
+	if errors.Is(err, store.ErrNotFound) || err == nil && role.ARN() != roleARN {
+		return nil, nil
 	}
-	return out, nil
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range role.Tags {
+		ctx["aws:resourcetag/"+strings.ToLower(t.Key)] = []string{t.Value}
+		ctx["iam:resourcetag/"+strings.ToLower(t.Key)] = []string{t.Value}
+	}
+	trust, err := q.Compiler.Compile(role.TrustPolicy)
+	if err != nil {
+		return nil, err
+	}
+	in.Resource = &authz.PolicyRef{Name: "trust policy of " + role.ARN(), Policy: trust}
+	return role, nil
+}
+
+// issueRoleSession completes sess (tags, source identity, MFA and chaining
+// already set by the caller) as a session of role named sessionName with
+// session policies doc and arns, lasting dur seconds (0: one hour), and
+// stores it. The duration may not exceed the role's MaxSessionDuration,
+// nor one hour when chained.
+// https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html#API_AssumeRole_RequestParameters
+func (q *request) issueRoleSession(tx store.Tx, role *model.Role, sess *model.Session, sessionName, doc string, arns []string, dur int) error {
+	if dur == 0 {
+		dur = defaultRoleDur
+	}
+	maxDur := role.MaxSessionDuration
+	if maxDur == 0 {
+		maxDur = defaultRoleDur
+	}
+	switch {
+	case sess.Chained && dur > chainedMax:
+		return validationError("The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
+	case dur > maxDur:
+		return validationError("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
+	}
+	sess.Account, sess.Kind = role.Account, model.AssumedRoleSession
+	sess.ARN = "arn:aws:sts::" + role.Account + ":assumed-role/" + role.Name + "/" + sessionName
+	sess.RoleName, sess.RoleARN, sess.RoleID, sess.Name = role.Name, role.ARN(), role.ID, sessionName
+	sess.Policy, sess.PolicyARNs, sess.HasPolicy = doc, arns, doc != "" || len(arns) > 0
+	newSession(sess, q.Now, time.Duration(dur)*time.Second)
+	if err := checkPacked(packedSize(doc, arns, sess.Tags), doc, arns); err != nil {
+		return err
+	}
+	return state.PutSession(tx, sess)
+}
+
+// assumedRoleUser is the AssumedRoleUser element of a role session.
+func assumedRoleUser(s *model.Session) xmlAssumedRoleUser {
+	return xmlAssumedRoleUser{AssumedRoleID: s.RoleID + ":" + s.Name, Arn: s.ARN}
+}
+
+// packedPolicySize is the PackedPolicySize element of a role session,
+// present when it has session policies or tags.
+func packedPolicySize(s *model.Session) *int {
+	if !s.HasPolicy && len(s.Tags) == 0 {
+		return nil
+	}
+	n := packedSize(s.Policy, s.PolicyARNs, s.Tags)
+	return &n
 }
 
 // mergeTags returns inherited tags overridden by the request's tags with

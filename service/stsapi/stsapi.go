@@ -1,5 +1,6 @@
 // Package stsapi is verdict's STS: GetCallerIdentity, AssumeRole,
-// GetSessionToken and GetFederationToken over the Query protocol. The
+// AssumeRoleWithWebIdentity, GetSessionToken and GetFederationToken over
+// the Query protocol. The
 // temporary credentials it issues are model.Session records in the store,
 // keyed by their ASIA access key ID, which the server resolves to callers
 // (package inputs) like any other key.
@@ -13,6 +14,7 @@ package stsapi
 
 import (
 	"context"
+	"crypto"
 	"net/http"
 	"strings"
 
@@ -27,8 +29,15 @@ import (
 // Version is the STS API version the service answers.
 const Version = "2011-06-15"
 
-// Service serves STS. The zero value is ready to use.
-type Service struct{}
+// Service serves STS. The zero value is ready to use; it accepts no web
+// identity token.
+type Service struct {
+	// WebIdentityKeys are the public keys (*rsa.PublicKey or
+	// *ecdsa.PublicKey) whose signatures AssumeRoleWithWebIdentity
+	// accepts, whatever the token's issuer: verdict cannot fetch issuers'
+	// published keys (see package webidentity).
+	WebIdentityKeys []crypto.PublicKey
+}
 
 // New returns the STS service.
 func New() *Service { return &Service{} }
@@ -40,6 +49,8 @@ var ops = map[string]op{
 	"AssumeRole":         assumeRole,
 	"GetSessionToken":    getSessionToken,
 	"GetFederationToken": getFederationToken,
+	// AssumeRoleWithWebIdentity is served by ServeAWS itself: it is the
+	// one operation callers reach without signing.
 }
 
 // request is one STS call being served.
@@ -47,42 +58,50 @@ type request struct {
 	*service.Call
 	ctx context.Context
 	v   query.Values
+	svc *Service
 }
 
-// ServeAWS implements server.Handler.
+// ServeAWS implements server.Handler. Errors carry STS's XML namespace, as
+// the server's own STS errors do.
 func (s *Service) ServeAWS(w http.ResponseWriter, c *service.Call) {
 	v, err := query.Parse(c.HTTP, 0)
 	if err != nil {
-		awserr.WriteQuery(w, awserr.As(err), c.RequestID)
+		awserr.WriteQueryNS(w, awserr.As(err), c.RequestID, awserr.STSNamespace)
 		return
 	}
 	action := v.Action()
 	if action == "" {
-		awserr.WriteQuery(w, query.MissingAction(), c.RequestID)
+		awserr.WriteQueryNS(w, query.MissingAction(), c.RequestID, awserr.STSNamespace)
 		return
 	}
 	f, ok := ops[action]
+	if action == actionWebIdentity {
+		// Called without AWS credentials: the token is the caller's
+		// identity, so signed and unsigned calls are served alike.
+		// https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithWebIdentity.html
+		f, ok = s.assumeRoleWithWebIdentity, true
+	}
 	if !ok || v.Version() != Version {
-		awserr.WriteQuery(w, query.InvalidAction(action, v.Version()), c.RequestID)
+		awserr.WriteQueryNS(w, query.InvalidAction(action, v.Version()), c.RequestID, awserr.STSNamespace)
 		return
 	}
-	if c.Caller == nil || c.Caller.Principal.Type == authz.Anonymous {
-		awserr.WriteQuery(w, awserr.New("MissingAuthenticationToken", http.StatusForbidden,
-			"Request is missing Authentication Token"), c.RequestID)
+	if action != actionWebIdentity && (c.Caller == nil || c.Caller.Principal.Type == authz.Anonymous) {
+		awserr.WriteQueryNS(w, awserr.New("MissingAuthenticationToken", http.StatusForbidden,
+			"Request is missing Authentication Token"), c.RequestID, awserr.STSNamespace)
 		return
 	}
-	q := &request{Call: c, ctx: c.HTTP.Context(), v: v}
+	q := &request{Call: c, ctx: c.HTTP.Context(), v: v, svc: s}
 	if c.Auth.AccessKeyID != "" {
 		// Failing to record the key's use must not fail the call.
 		_ = state.NoteKeyUse(q.ctx, c.Store, c.Auth.AccessKeyID, "sts", c.Auth.Region, c.Now)
 	}
 	result, err := f(q)
 	if err != nil {
-		awserr.WriteQuery(w, awserr.As(err), c.RequestID)
+		awserr.WriteQueryNS(w, awserr.As(err), c.RequestID, awserr.STSNamespace)
 		return
 	}
 	if err := query.WriteResponse(w, action, query.STSNamespace, result, c.RequestID); err != nil {
-		awserr.WriteQuery(w, awserr.InternalError(), c.RequestID)
+		awserr.WriteQueryNS(w, awserr.InternalError(), c.RequestID, awserr.STSNamespace)
 	}
 }
 
