@@ -100,7 +100,9 @@ func TestDocs(t *testing.T) {
 					env[i] = "PATH=" + filepath.Dir(binary) + ":" + strings.TrimPrefix(kv, "PATH=")
 				}
 			}
-			cmd.Env = append(env, "AWS_ENDPOINT_URL="+s.endpoint)
+			// VERDICT_DATA lets a walkthrough's verdict commands that read
+			// the data directory (web-identity-token) find the server's.
+			cmd.Env = append(env, "AWS_ENDPOINT_URL="+s.endpoint, "VERDICT_DATA="+s.data)
 			if out, err := cmd.CombinedOutput(); err != nil {
 				t.Fatalf("running %s: %v\n%s", doc, err, out)
 			}
