@@ -375,10 +375,7 @@ func listInstanceProfilesForRole(q *request) (any, error) {
 func tagInstanceProfile(q *request) (any, error) {
 	p := q.params()
 	name := p.name("InstanceProfileName", model.InstanceProfileNameRule, true)
-	if len(q.v.Structs("Tags.member")) == 0 {
-		p.vs = append(p.vs, query.NotNull("tags"))
-	}
-	tags, err := p.tags("Tags")
+	tags, err := q.tagsParam(p)
 	if err != nil {
 		return nil, err
 	}
@@ -392,18 +389,9 @@ func tagInstanceProfile(q *request) (any, error) {
 		if err != nil {
 			return err
 		}
-		merged := slices.Clone(ip.Tags)
-		for _, t := range tags {
-			i := slices.IndexFunc(merged, func(x model.Tag) bool { return strings.EqualFold(x.Key, t.Key) })
-			if i >= 0 {
-				merged[i] = t
-			} else {
-				merged = append(merged, t)
-			}
-		}
-		if len(merged) > maxTags {
-			// UNCONFIRMED wording, after IAM's other quota messages.
-			return limitExceeded("Cannot exceed quota for TagsPerInstanceProfile: " + strconv.Itoa(maxTags))
+		merged, err := mergeTags(ip.Tags, tags, "TagsPerInstanceProfile")
+		if err != nil {
+			return err
 		}
 		ip.Tags = merged
 		return state.PutInstanceProfile(tx, ip)
@@ -417,15 +405,7 @@ func tagInstanceProfile(q *request) (any, error) {
 func untagInstanceProfile(q *request) (any, error) {
 	p := q.params()
 	name := p.name("InstanceProfileName", model.InstanceProfileNameRule, true)
-	keys := q.v.List("TagKeys.member")
-	if len(keys) == 0 {
-		p.vs = append(p.vs, query.NotNull("tagKeys"))
-	}
-	for i, key := range keys {
-		if c := model.TagKeyRule.Check(key); c != "" {
-			p.vs = append(p.vs, query.Violation{Member: "tagKeys." + strconv.Itoa(i+1) + ".member", Value: key, Constraint: c})
-		}
-	}
+	keys := q.untagKeysParam(p)
 	if err := p.err(); err != nil {
 		return nil, err
 	}
@@ -435,9 +415,7 @@ func untagInstanceProfile(q *request) (any, error) {
 		if err != nil {
 			return err
 		}
-		ip.Tags = slices.DeleteFunc(ip.Tags, func(t model.Tag) bool {
-			return slices.ContainsFunc(keys, func(key string) bool { return strings.EqualFold(key, t.Key) })
-		})
+		ip.Tags = withoutTagKeys(ip.Tags, keys)
 		return state.PutInstanceProfile(tx, ip)
 	})
 	return nil, err
@@ -459,14 +437,7 @@ func listInstanceProfileTags(q *request) (any, error) {
 		if err != nil {
 			return err
 		}
-		tags := slices.Clone(ip.Tags)
-		slices.SortFunc(tags, func(a, b model.Tag) int { return strings.Compare(a.Key, b.Key) })
-		page, next, more := paginate(tags, func(t *model.Tag) string { return t.Key }, pr)
-		out.Tags = make([]xmlTag, 0, len(page))
-		for _, t := range page {
-			out.Tags = append(out.Tags, xmlTag{t.Key, t.Value})
-		}
-		out.Marker, out.IsTruncated = next, more
+		out = tagPage(ip.Tags, pr)
 		return nil
 	})
 	if err != nil {

@@ -422,28 +422,16 @@ func updateThumbprint(q *request) (any, error) {
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_TagOpenIDConnectProvider.html
 func tagOIDCProvider(q *request) (any, error) {
 	p := q.params()
-	if len(q.v.Structs("Tags.member")) == 0 {
-		p.vs = append(p.vs, query.NotNull("tags"))
-	}
-	tags, err := p.tags("Tags")
+	tags, err := q.tagsParam(p)
 	if err != nil {
 		return nil, err
 	}
 	ctx := condition.Map{}
 	requestTagKeys(ctx, tags)
 	return nil, q.changeProvider(p, "iam:TagOpenIDConnectProvider", ctx, func(prov *model.OIDCProvider) error {
-		merged := slices.Clone(prov.Tags)
-		for _, t := range tags {
-			i := slices.IndexFunc(merged, func(x model.Tag) bool { return strings.EqualFold(x.Key, t.Key) })
-			if i >= 0 {
-				merged[i] = t
-			} else {
-				merged = append(merged, t)
-			}
-		}
-		if len(merged) > maxTags {
-			// UNCONFIRMED wording, after IAM's other quota messages.
-			return limitExceeded("Cannot exceed quota for TagsPerOpenIdConnectProvider: " + strconv.Itoa(maxTags))
+		merged, err := mergeTags(prov.Tags, tags, "TagsPerOpenIdConnectProvider")
+		if err != nil {
+			return err
 		}
 		prov.Tags = merged
 		return nil
@@ -454,19 +442,9 @@ func tagOIDCProvider(q *request) (any, error) {
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_UntagOpenIDConnectProvider.html
 func untagOIDCProvider(q *request) (any, error) {
 	p := q.params()
-	keys := q.v.List("TagKeys.member")
-	if len(keys) == 0 {
-		p.vs = append(p.vs, query.NotNull("tagKeys"))
-	}
-	for i, key := range keys {
-		if c := model.TagKeyRule.Check(key); c != "" {
-			p.vs = append(p.vs, query.Violation{Member: "tagKeys." + strconv.Itoa(i+1) + ".member", Value: key, Constraint: c})
-		}
-	}
+	keys := q.untagKeysParam(p)
 	return nil, q.changeProvider(p, "iam:UntagOpenIDConnectProvider", condition.Map{"aws:tagkeys": keys}, func(prov *model.OIDCProvider) error {
-		prov.Tags = slices.DeleteFunc(prov.Tags, func(t model.Tag) bool {
-			return slices.ContainsFunc(keys, func(key string) bool { return strings.EqualFold(key, t.Key) })
-		})
+		prov.Tags = withoutTagKeys(prov.Tags, keys)
 		return nil
 	})
 }
@@ -489,14 +467,7 @@ func listOIDCProviderTags(q *request) (any, error) {
 		if err != nil {
 			return err
 		}
-		tags := slices.Clone(prov.Tags)
-		slices.SortFunc(tags, func(a, b model.Tag) int { return strings.Compare(a.Key, b.Key) })
-		page, next, more := paginate(tags, func(t *model.Tag) string { return t.Key }, pr)
-		out.Tags = make([]xmlTag, 0, len(page))
-		for _, t := range page {
-			out.Tags = append(out.Tags, xmlTag{t.Key, t.Value})
-		}
-		out.Marker, out.IsTruncated = next, more
+		out = tagPage(prov.Tags, pr)
 		return nil
 	})
 	if err != nil {
