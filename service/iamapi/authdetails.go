@@ -50,18 +50,18 @@ type xmlGroupDetail struct {
 }
 
 type xmlRoleDetail struct {
-	Path                     string           `xml:"Path"`
-	RoleName                 string           `xml:"RoleName"`
-	RoleID                   string           `xml:"RoleId"`
-	Arn                      string           `xml:"Arn"`
-	CreateDate               query.Timestamp  `xml:"CreateDate"`
-	AssumeRolePolicyDocument string           `xml:"AssumeRolePolicyDocument"`
-	InstanceProfileList      []struct{}       `xml:"InstanceProfileList>member"`
-	RolePolicyList           []xmlInline      `xml:"RolePolicyList>member"`
-	AttachedManagedPolicies  []xmlAttached    `xml:"AttachedManagedPolicies>member"`
-	PermissionsBoundary      *xmlBoundary     `xml:"PermissionsBoundary"`
-	Tags                     *[]xmlTag        `xml:"Tags>member"`
-	RoleLastUsed             *xmlRoleLastUsed `xml:"RoleLastUsed"`
+	Path                     string               `xml:"Path"`
+	RoleName                 string               `xml:"RoleName"`
+	RoleID                   string               `xml:"RoleId"`
+	Arn                      string               `xml:"Arn"`
+	CreateDate               query.Timestamp      `xml:"CreateDate"`
+	AssumeRolePolicyDocument string               `xml:"AssumeRolePolicyDocument"`
+	InstanceProfileList      []xmlInstanceProfile `xml:"InstanceProfileList>member"`
+	RolePolicyList           []xmlInline          `xml:"RolePolicyList>member"`
+	AttachedManagedPolicies  []xmlAttached        `xml:"AttachedManagedPolicies>member"`
+	PermissionsBoundary      *xmlBoundary         `xml:"PermissionsBoundary"`
+	Tags                     *[]xmlTag            `xml:"Tags>member"`
+	RoleLastUsed             *xmlRoleLastUsed     `xml:"RoleLastUsed"`
 }
 
 type authDetailsResult struct {
@@ -171,9 +171,24 @@ func getAccountAuthorizationDetails(q *request) (any, error) {
 					AttachedManagedPolicies: attachedPolicies(g.Attached)})
 			case d.role != nil:
 				r := d.role
+				// A role's details list the instance profiles it is in.
+				// https://docs.aws.amazon.com/IAM/latest/APIReference/API_RoleDetail.html
+				profiles, err := state.InstanceProfilesForRole(tx, q.account, r.Name)
+				if err != nil {
+					return err
+				}
+				ips := make([]xmlInstanceProfile, 0, len(profiles))
+				for i := range profiles {
+					x, err := instanceProfileXML(tx, &profiles[i])
+					if err != nil {
+						return err
+					}
+					x.Tags = nil // AWS's RoleDetail lists the profiles without their tags (UNCONFIRMED)
+					ips = append(ips, x)
+				}
 				out.RoleDetailList = append(out.RoleDetailList, xmlRoleDetail{Path: r.Path, RoleName: r.Name, RoleID: r.ID,
 					Arn: r.ARN(), CreateDate: query.Timestamp{Time: r.Created}, AssumeRolePolicyDocument: encodeDocument(r.TrustPolicy),
-					InstanceProfileList: []struct{}{}, RolePolicyList: inlineXML(r.Inline), AttachedManagedPolicies: attachedPolicies(r.Attached),
+					InstanceProfileList: ips, RolePolicyList: inlineXML(r.Inline), AttachedManagedPolicies: attachedPolicies(r.Attached),
 					PermissionsBoundary: boundary(r.Boundary), Tags: xmlTags(r.Tags), RoleLastUsed: &xmlRoleLastUsed{}})
 			default:
 				m := d.policy

@@ -30,6 +30,22 @@ func TestInstanceProfiles(t *testing.T) {
 	noErr(t, err2(r.AddRoleToInstanceProfile(ctx, &iam.AddRoleToInstanceProfileInput{InstanceProfileName: aws.String("web-profile"),
 		RoleName: aws.String("web")})))
 
+	t.Run("GetAccountAuthorizationDetails lists a role's profiles", func(t *testing.T) {
+		got, err := r.GetAccountAuthorizationDetails(ctx, &iam.GetAccountAuthorizationDetailsInput{Filter: []types.EntityType{types.EntityTypeRole}})
+		noErr(t, err)
+		profiles := map[string]int{}
+		for _, d := range got.RoleDetailList {
+			profiles[aws.ToString(d.RoleName)] = len(d.InstanceProfileList)
+			if aws.ToString(d.RoleName) == "web" && (len(d.InstanceProfileList) != 1 ||
+				aws.ToString(d.InstanceProfileList[0].InstanceProfileName) != "web-profile") {
+				t.Errorf("web's profiles = %+v", d.InstanceProfileList)
+			}
+		}
+		if profiles["web"] != 1 || profiles["batch"] != 0 {
+			t.Errorf("profiles per role = %v", profiles)
+		}
+	})
+
 	t.Run("GetInstanceProfile returns the role", func(t *testing.T) {
 		got, err := r.GetInstanceProfile(ctx, &iam.GetInstanceProfileInput{InstanceProfileName: aws.String("WEB-PROFILE")})
 		noErr(t, err)
