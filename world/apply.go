@@ -31,7 +31,7 @@ func (w *World) Apply(ctx context.Context, st store.Store, now time.Time) error 
 		a := &applier{w: w, tx: tx, now: now}
 		// Phases run over every account before the next, so that trust
 		// policies can name users and roles of any account.
-		for _, phase := range []func(*Account) error{a.account, a.policies, a.groups, a.users, a.roles, a.buckets} {
+		for _, phase := range []func(*Account) error{a.account, a.policies, a.groups, a.users, a.roles, a.buckets, a.oidcProviders} {
 			for _, acct := range w.Accounts {
 				if err := phase(acct); err != nil {
 					return err
@@ -231,6 +231,26 @@ func (a *applier) roles(acct *Account) error {
 	// Attachment counts of the account's policies follow the identities.
 	for _, p := range acct.Policies {
 		if err := state.SyncAttachments(a.tx, p.ARN(acct.ID)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// oidcProviders stores the account's OIDC providers; one already stored for
+// the same issuer keeps its creation time and tags.
+func (a *applier) oidcProviders(acct *Account) error {
+	for _, o := range acct.OIDCProviders {
+		rec := &model.OIDCProvider{Account: acct.ID, URL: state.NormalizeIssuer(o.URL), ClientIDs: o.ClientIDs,
+			Thumbprints: o.Thumbprints, Created: a.now}
+		old, err := state.OIDCProvider(a.tx, acct.ID, o.URL)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		if old != nil {
+			rec.Created, rec.Tags = old.Created, old.Tags
+		}
+		if err := state.PutOIDCProvider(a.tx, rec); err != nil {
 			return err
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -26,6 +27,7 @@ import (
 	"github.com/verdict-project/verdict/engine/arn"
 	"github.com/verdict-project/verdict/engine/policy"
 	"github.com/verdict-project/verdict/model"
+	"github.com/verdict-project/verdict/state"
 )
 
 // World is a loaded world file.
@@ -54,6 +56,19 @@ type Account struct {
 	Users      []*User
 	Roles      []*Role
 	Buckets    []*Bucket
+	// OIDCProviders are the account's IAM OpenID Connect providers, which
+	// roles trust for AssumeRoleWithWebIdentity.
+	OIDCProviders []*OIDCProvider
+}
+
+// OIDCProvider is an IAM OpenID Connect identity provider.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_oidc.html
+type OIDCProvider struct {
+	Pos
+	// URL is the issuer, https://HOST[/PATH].
+	URL         string
+	ClientIDs   []string
+	Thumbprints []string
 }
 
 // AccessKey is a long-term access key with a fixed secret.
@@ -243,7 +258,7 @@ func (p *parser) world(w *World, n *yaml.Node) error {
 
 func (p *parser) account(n *yaml.Node, path string) (*Account, error) {
 	fields, err := p.mapping(n, path, "id", "name", "alias", "email", "public_access_block", "access_keys",
-		"policies", "groups", "users", "roles", "buckets")
+		"policies", "groups", "users", "roles", "buckets", "oidc_providers")
 	if err != nil {
 		return nil, err
 	}
@@ -309,7 +324,56 @@ func (p *parser) account(n *yaml.Node, path string) (*Account, error) {
 	}); err != nil {
 		return nil, err
 	}
+	if err := eachItem(p, fields, "oidc_providers", func(n *yaml.Node, path string) error {
+		x, err := p.oidcProvider(n, path)
+		a.OIDCProviders = append(a.OIDCProviders, x)
+		return err
+	}); err != nil {
+		return nil, err
+	}
 	return a, nil
+}
+
+// oidcProvider reads an OIDC provider: url (https, with a host, no query or
+// fragment, as CreateOpenIDConnectProvider requires), client_ids and
+// thumbprints (40 hex digits each).
+// https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateOpenIDConnectProvider.html
+func (p *parser) oidcProvider(n *yaml.Node, path string) (*OIDCProvider, error) {
+	fields, err := p.mapping(n, path, "url", "client_ids", "thumbprints")
+	if err != nil {
+		return nil, err
+	}
+	r, _ := p.resolve(n, path)
+	x := &OIDCProvider{Pos: pos(r)}
+	if err := p.strField(fields, "url", &x.URL); err != nil {
+		return nil, err
+	}
+	u, err := url.Parse(x.URL)
+	if err != nil || u.Scheme != "https" || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return nil, p.at(fields, "url", r, path, "an OIDC provider url is https://HOST[/PATH], found %q", x.URL)
+	}
+	for _, kv := range []struct {
+		key string
+		dst *[]string
+		max int
+	}{{"client_ids", &x.ClientIDs, 100}, {"thumbprints", &x.Thumbprints, 5}} {
+		f, ok := fields[kv.key]
+		if !ok {
+			continue
+		}
+		if *kv.dst, err = p.strs(f.node, f.path); err != nil {
+			return nil, err
+		}
+		if len(*kv.dst) > kv.max {
+			return nil, p.at(fields, kv.key, r, path, "at most %d %s", kv.max, kv.key)
+		}
+	}
+	for _, t := range x.Thumbprints {
+		if len(t) != 40 || strings.Trim(strings.ToLower(t), "0123456789abcdef") != "" {
+			return nil, p.at(fields, "thumbprints", r, path, "a thumbprint is 40 hexadecimal digits, found %q", t)
+		}
+	}
+	return x, nil
 }
 
 // eachItem calls fn on every item of the list field key, if present.
@@ -924,6 +988,14 @@ func (p *parser) check(w *World) error {
 				return fail(ps, path, "at most 10 managed policies can be attached")
 			}
 			return nil
+		}
+		issuers := map[string]bool{}
+		for i, o := range a.OIDCProviders {
+			k := state.NormalizeIssuer(o.URL)
+			if issuers[k] {
+				return fail(o.Pos, fmt.Sprintf("oidc_providers[%d]", i), "OIDC provider %s declared twice", o.URL)
+			}
+			issuers[k] = true
 		}
 		groups := map[string]string{}
 		for i, g := range a.Groups {
