@@ -94,6 +94,11 @@ func operationName(q *request) string {
 			if has("delete") {
 				return "DeleteObjects"
 			}
+			if len(q.query) == 0 {
+				// A POST to the bucket itself is a browser-based upload.
+				// https://docs.aws.amazon.com/AmazonS3/latest/API/RESTObjectPOST.html
+				return "PostObject"
+			}
 		}
 		return ""
 	}
