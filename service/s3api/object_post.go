@@ -255,18 +255,9 @@ func (q *request) storePost(form *postForm, policy *postPolicy) {
 			With("ProposedSize", strconv.FormatInt(n, 10)).With("MinSizeAllowed", strconv.FormatInt(policy.minSize, 10)))
 		return
 	}
-	data.setOn(obj)
-	obj.Size, obj.ETag = n, `"`+md5Hex(sums)+`"`
-	obj.Checksums = map[string]string{string(alg): sums.Sum(alg)}
-	obj.ChecksumType = checksumFullObject
-	gone, err := q.commitObject(obj, data, plan, writeConditions{})
-	if err != nil {
-		q.discard(data)
-		q.done(err)
+	if !q.storeNewObject(obj, plan, writeConditions{}, data, n, sums, alg) {
 		return
 	}
-	q.dropAll(gone)
-	q.charged(plan.bucket)
 	setNewVersionID(q.w.Header(), obj)
 	sseHeaders(q.w.Header(), obj.SSE)
 	q.postReply(form.fields, obj.ETag)

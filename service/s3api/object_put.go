@@ -249,6 +249,22 @@ func putObject(q *request) {
 		q.fail(e)
 		return
 	}
+	if !q.storeNewObject(obj, plan, conds, data, n, sums, alg) {
+		return
+	}
+	h := q.w.Header()
+	setNewVersionID(h, obj)
+	h.Set("ETag", obj.ETag)
+	setChecksumHeaders(h, obj.Checksums, obj.ChecksumType)
+	sseHeaders(h, obj.SSE)
+	q.w.WriteHeader(http.StatusOK)
+}
+
+// storeNewObject completes obj with the bytes just received (data, n
+// bytes, their sums; the checksum algorithm alg), records it and removes
+// what it replaced. It reports false when it failed, the error written.
+func (q *request) storeNewObject(obj *model.Object, plan *writePlan, conds writeConditions, data *objectData, n int64,
+	sums *sigv4.Checksums, alg sigv4.ChecksumAlgorithm) bool {
 	data.setOn(obj)
 	obj.Size, obj.ETag = n, `"`+md5Hex(sums)+`"`
 	obj.Checksums = map[string]string{string(alg): sums.Sum(alg)}
@@ -257,16 +273,11 @@ func putObject(q *request) {
 	if err != nil {
 		q.discard(data)
 		q.done(err)
-		return
+		return false
 	}
 	q.dropAll(gone)
 	q.charged(plan.bucket)
-	h := q.w.Header()
-	setNewVersionID(h, obj)
-	h.Set("ETag", obj.ETag)
-	setChecksumHeaders(h, obj.Checksums, obj.ChecksumType)
-	sseHeaders(h, obj.SSE)
-	q.w.WriteHeader(http.StatusOK)
+	return true
 }
 
 // commitObject records obj and its inline bytes (a blob file is already
