@@ -186,17 +186,12 @@ func copyObject(q *request) {
 		q.fail(e)
 		return
 	}
-	data.setOn(obj)
-	obj.Size, obj.ETag = n, `"`+md5Hex(sums)+`"`
-	obj.Checksums = map[string]string{string(alg): sums.Sum(alg)}
-	obj.ChecksumType = checksumFullObject
-	gone, err := q.commitObject(obj, data, plan, conds)
-	if err != nil {
-		q.discard(data)
-		q.done(err)
+	// storeNewObject also reports x-amz-request-charged for a copy into a
+	// Requester Pays bucket, as CopyObject's response does.
+	// https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html#API_CopyObject_ResponseSyntax
+	if !q.storeNewObject(obj, plan, conds, data, n, sums, alg) {
 		return
 	}
-	q.dropAll(gone)
 	// The copy reports the source version it read and the version it
 	// created, in versioned buckets.
 	// https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html#API_CopyObject_ResponseSyntax
